@@ -1,0 +1,7 @@
+import type { Command } from "commander";
+
+/** Each command module exports one function that adds its subcommand to the program. */
+export type Register = (program: Command) => void;
+
+/** Every subcommand, in the order `--help` lists them. */
+export const commands: Register[] = [];

@@ -1,0 +1,4 @@
+export * from "./core/errors.js";
+export * from "./events/parse.js";
+export * from "./events/reader.js";
+export * from "./events/types.js";
