@@ -90,7 +90,7 @@ export async function startGateway(cfg: GatewayConfig, opts: StartOptions): Prom
   const stats = () => ({ gateway: gateway?.metrics, recorder: recorder.stats() });
   const adminToken =
     opts.adminToken !== undefined ? opts.adminToken : (process.env[cfg.admin.token_env] ?? null);
-  const builtin: ExtraRoute = (req: IncomingMessage, res: ServerResponse, path: string) => {
+  const builtin: ExtraRoute = (_req: IncomingMessage, res: ServerResponse, path: string) => {
     if (path === "/healthz") {
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify({ status: "ok", recorder: recorder.stats() }));
