@@ -8,6 +8,7 @@ export * from "./openai.js";
 export * from "./plan.js";
 export * from "./rng.js";
 export * from "./schema.js";
+export * from "./schema-check.js";
 export * from "./server.js";
 export * from "./sse.js";
 export * from "./text.js";
