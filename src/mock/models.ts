@@ -30,6 +30,18 @@ export const ANTHROPIC_MODELS: readonly MockModel[] = [
     newlyReleased: true,
   },
   {
+    id: "claude-sonnet-4-6",
+    displayName: "Claude Sonnet 4.6",
+    createdAt: "2026-02-17T00:00:00Z",
+    maxOutputTokens: 64000,
+  },
+  {
+    id: "claude-opus-4-6",
+    displayName: "Claude Opus 4.6",
+    createdAt: "2026-02-05T00:00:00Z",
+    maxOutputTokens: 128000,
+  },
+  {
     id: "claude-opus-4-5",
     displayName: "Claude Opus 4.5",
     createdAt: "2025-11-24T00:00:00Z",
@@ -70,12 +82,33 @@ export const ANTHROPIC_MODELS: readonly MockModel[] = [
 /** OpenAI models (GET /v1/models lists them in this order). */
 export const OPENAI_MODELS: readonly MockModel[] = [
   {
-    id: "gpt-5.1",
-    displayName: "GPT-5.1",
+    id: "gpt-5.5",
+    displayName: "GPT-5.5",
     createdAt: LAUNCH,
     maxOutputTokens: 128000,
     reasoning: true,
     newlyReleased: true,
+  },
+  {
+    id: "gpt-5.4",
+    displayName: "GPT-5.4",
+    createdAt: "2026-03-05T00:00:00Z",
+    maxOutputTokens: 128000,
+    reasoning: true,
+  },
+  {
+    id: "gpt-5.2",
+    displayName: "GPT-5.2",
+    createdAt: "2025-12-11T00:00:00Z",
+    maxOutputTokens: 128000,
+    reasoning: true,
+  },
+  {
+    id: "gpt-5.1",
+    displayName: "GPT-5.1",
+    createdAt: "2025-11-13T00:00:00Z",
+    maxOutputTokens: 128000,
+    reasoning: true,
   },
   {
     id: "gpt-5",
@@ -87,6 +120,13 @@ export const OPENAI_MODELS: readonly MockModel[] = [
   {
     id: "gpt-5-mini",
     displayName: "GPT-5 mini",
+    createdAt: "2025-08-07T00:00:00Z",
+    maxOutputTokens: 128000,
+    reasoning: true,
+  },
+  {
+    id: "gpt-5-nano",
+    displayName: "GPT-5 nano",
     createdAt: "2025-08-07T00:00:00Z",
     maxOutputTokens: 128000,
     reasoning: true,

@@ -28,7 +28,10 @@ export interface MockUpstreamOptions {
   host?: string;
   /** Port (default 0: an ephemeral port). */
   port?: number;
-  /** If set, requests must carry this credential (x-api-key for Anthropic, Authorization: Bearer for OpenAI); else 401. */
+  /**
+   * If set, requests must carry this credential (Anthropic: x-api-key, or Authorization: Bearer as the
+   * current Anthropic SDK sends it; OpenAI: Authorization: Bearer); else 401 in the dialect's shape.
+   */
   expectedKey?: string | null;
   /** Directory like ../shared/data; with responses/arena-hard-v0.1-gpt-4-0613-answers.jsonl answers are real texts. */
   corpusDir?: string | null;
@@ -358,14 +361,19 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
   const authorized = (ctx: Ctx): boolean => {
     if (expectedKey === null) return true;
     const headers = ctx.req.headers;
-    if (ctx.dialect === "anthropic") {
-      const key = headers["x-api-key"];
-      if (key === expectedKey) return true;
-      sendError(ctx, 401, key === undefined ? "x-api-key header is required" : "invalid x-api-key");
-      return false;
-    }
     const auth = headers.authorization;
     const token = typeof auth === "string" && auth.startsWith("Bearer ") ? auth.slice(7) : undefined;
+    if (ctx.dialect === "anthropic") {
+      // Anthropic takes the key in x-api-key; its current SDKs send it as a Bearer token instead.
+      const key = headers["x-api-key"];
+      if (key === expectedKey || (key === undefined && token === expectedKey)) return true;
+      sendError(
+        ctx,
+        401,
+        key === undefined && token === undefined ? "x-api-key header is required" : "invalid x-api-key",
+      );
+      return false;
+    }
     if (token === expectedKey) return true;
     const message =
       token === undefined
