@@ -7,6 +7,7 @@ import { Rng } from "./rng.js";
 import { sampleFromSchema } from "./schema.js";
 import { checkSchema } from "./schema-check.js";
 import { FrameBuilder, sseData, sseEvent } from "./sse.js";
+import { pngHeader } from "./testing.js";
 import { generateAnswer, keywords, splitChars, splitWords } from "./text.js";
 import {
   anthropicImageTokens,
