@@ -1,8 +1,9 @@
 import type { Command } from "commander";
 import { register as keys } from "./keys.js";
+import { register as serve } from "./serve.js";
 
 /** Each command module exports one function that adds its subcommand to the program. */
 export type Register = (program: Command) => void;
 
 /** Every subcommand, in the order `--help` lists them. */
-export const commands: Register[] = [keys];
+export const commands: Register[] = [serve, keys];

@@ -1,0 +1,113 @@
+import { randomBytes } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import { type MockUpstream, startMockUpstream } from "../mock/server.js";
+import type { GatewayConfig } from "./config.js";
+import type { ClientResolver, EventListener } from "./gateway.js";
+import { DecisionTable, MemoryLimiterStore, RateLimiter, systemClock } from "./policy/index.js";
+import { PolicyGuard } from "./policy-guard.js";
+import { type RunningGateway, startGateway } from "./server.js";
+
+export interface RuntimeOptions {
+  /** Start the built-in mock upstream and point both dialects at it. */
+  mock?: { corpusDir?: string | null; chunkDelayMs?: number } | null;
+  adminToken?: string | null;
+  listeners?: EventListener[];
+}
+
+export interface Runtime {
+  gateway: RunningGateway;
+  guard: PolicyGuard;
+  decisions: DecisionTable;
+  mock: MockUpstream | null;
+  close(): Promise<void>;
+}
+
+/** The client metadata the gateway records: the socket peer and the user agent. */
+export function basicClientResolver(): ClientResolver {
+  return (req: IncomingMessage) => ({
+    ip: req.socket.remoteAddress?.replace(/^::ffff:/, "") ?? null,
+    user_agent: (req.headers["user-agent"] as string | undefined)?.slice(0, 512) ?? null,
+    tls_fingerprint: null,
+    country: null,
+  });
+}
+
+/**
+ * Builds a complete gateway from its config: policy (decision table, GCRA limiter, concurrency),
+ * client metadata, recorder, and optionally the built-in mock upstream.
+ */
+export async function startRuntime(cfg: GatewayConfig, opts: RuntimeOptions = {}): Promise<Runtime> {
+  let mock: MockUpstream | null = null;
+  let config = cfg;
+  const credentials: Record<string, string | null> = {};
+  if (opts.mock) {
+    const mockKey = `mock-${randomBytes(12).toString("hex")}`;
+    mock = await startMockUpstream({
+      expectedKey: mockKey,
+      corpusDir: opts.mock.corpusDir ?? null,
+      chunkDelayMs: opts.mock.chunkDelayMs ?? 0,
+    });
+    const upstream = { base_url: mock.url, api_key: mockKey };
+    config = {
+      ...cfg,
+      upstreams: {
+        anthropic: { ...defaultsOf(cfg, "anthropic"), ...upstream },
+        openai: { ...defaultsOf(cfg, "openai"), ...upstream },
+      },
+    };
+    credentials["anthropic.messages"] = mockKey;
+    credentials["openai.chat.completions"] = mockKey;
+  }
+  const decisions = new DecisionTable();
+  const guard = new PolicyGuard(
+    config.policy,
+    decisions,
+    new RateLimiter(new MemoryLimiterStore(), systemClock),
+  );
+  const edge = config.edge;
+  const strip = new Set(
+    [
+      edge.forwarded_header,
+      "forwarded",
+      "x-real-ip",
+      edge.country_header,
+      edge.tls_fingerprint_header,
+    ].filter((h): h is string => typeof h === "string"),
+  );
+  let gateway: RunningGateway;
+  try {
+    gateway = await startGateway(config, {
+      guard,
+      resolveClient: basicClientResolver(),
+      stripHeaders: strip,
+      listeners: opts.listeners ?? [],
+      ...(opts.adminToken !== undefined ? { adminToken: opts.adminToken } : {}),
+      ...(opts.mock ? { credentials } : {}),
+    });
+  } catch (err) {
+    await mock?.close();
+    throw err;
+  }
+  return {
+    gateway,
+    guard,
+    decisions,
+    mock,
+    async close() {
+      await gateway.close();
+      await mock?.close();
+    },
+  };
+}
+
+function defaultsOf(cfg: GatewayConfig, which: "anthropic" | "openai") {
+  return (
+    cfg.upstreams[which] ?? {
+      base_url: "http://127.0.0.1",
+      headers_timeout_ms: 120_000,
+      body_timeout_ms: 300_000,
+      connections: 128,
+      models: [],
+    }
+  );
+}
