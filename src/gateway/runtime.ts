@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
+import type { DetectorConfig } from "../detect/index.js";
+import { LiveDetector } from "../live/live-detector.js";
 import { type MockUpstream, startMockUpstream } from "../mock/server.js";
 import type { GatewayConfig } from "./config.js";
 import type { ClientResolver, EventListener } from "./gateway.js";
@@ -12,12 +14,15 @@ export interface RuntimeOptions {
   mock?: { corpusDir?: string | null; chunkDelayMs?: number } | null;
   adminToken?: string | null;
   listeners?: EventListener[];
+  /** Run the detector live on the gateway's own events (default on); a config overrides its thresholds. */
+  detector?: { config?: DetectorConfig | null } | false;
 }
 
 export interface Runtime {
   gateway: RunningGateway;
   guard: PolicyGuard;
   decisions: DecisionTable;
+  detector: LiveDetector | null;
   mock: MockUpstream | null;
   close(): Promise<void>;
 }
@@ -59,6 +64,8 @@ export async function startRuntime(cfg: GatewayConfig, opts: RuntimeOptions = {}
     credentials["openai.chat.completions"] = mockKey;
   }
   const decisions = new DecisionTable();
+  const detector =
+    opts.detector === false ? null : new LiveDetector({ decisions, config: opts.detector?.config ?? null });
   const guard = new PolicyGuard(
     config.policy,
     decisions,
@@ -80,21 +87,25 @@ export async function startRuntime(cfg: GatewayConfig, opts: RuntimeOptions = {}
       guard,
       resolveClient: basicClientResolver(),
       stripHeaders: strip,
-      listeners: opts.listeners ?? [],
+      listeners: [...(detector ? [detector.onEvent] : []), ...(opts.listeners ?? [])],
+      ...(detector ? { extraStats: () => ({ detector: detector.stats() }) } : {}),
       ...(opts.adminToken !== undefined ? { adminToken: opts.adminToken } : {}),
       ...(opts.mock ? { credentials } : {}),
     });
   } catch (err) {
     await mock?.close();
+    await detector?.close();
     throw err;
   }
   return {
     gateway,
     guard,
     decisions,
+    detector,
     mock,
     async close() {
       await gateway.close();
+      await detector?.close();
       await mock?.close();
     },
   };
