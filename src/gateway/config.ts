@@ -106,6 +106,29 @@ export const gatewayConfigSchema = z
       })
       .strict()
       .default({}),
+    alerts: z
+      .object({
+        /** Where campaign alerts are posted (detected, grew, escalated). */
+        webhooks: z
+          .array(
+            z
+              .object({
+                url: z.string().url(),
+                /** Environment variable holding the HMAC secret for the signature header. */
+                secret_env: z.string().optional(),
+                /** "json": the alert object; "slack": a Slack incoming-webhook message. */
+                format: z.enum(["json", "slack"]).default("json"),
+              })
+              .strict(),
+          )
+          .default([]),
+        /** A campaign is announced once its verdict reaches this level. */
+        min_verdict: z.enum(["monitor", "review", "throttle", "block"]).default("review"),
+        /** Base URL of the console, for links in alerts. */
+        console_url: z.string().url().nullable().default(null),
+      })
+      .strict()
+      .default({}),
     admin: z
       .object({
         /** Environment variable holding the admin API token; unset disables the admin API. */

@@ -1,6 +1,9 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import type { DetectorConfig } from "../detect/index.js";
+import { AlertManager } from "../alerts/manager.js";
+import { WebhookDispatcher, type WebhookTarget } from "../alerts/webhooks.js";
+import { ConfigError } from "../core/errors.js";
+import type { Decision, DetectorConfig } from "../detect/index.js";
 import { LiveDetector } from "../live/live-detector.js";
 import { type MockUpstream, startMockUpstream } from "../mock/server.js";
 import type { GatewayConfig } from "./config.js";
@@ -16,6 +19,8 @@ export interface RuntimeOptions {
   listeners?: EventListener[];
   /** Run the detector live on the gateway's own events (default on); a config overrides its thresholds. */
   detector?: { config?: DetectorConfig | null } | false;
+  /** Called with every verdict change the live detector makes (after the gateway applied it). */
+  decisionListeners?: ((d: Decision) => void)[];
 }
 
 export interface Runtime {
@@ -23,6 +28,7 @@ export interface Runtime {
   guard: PolicyGuard;
   decisions: DecisionTable;
   detector: LiveDetector | null;
+  alerts: WebhookDispatcher;
   mock: MockUpstream | null;
   close(): Promise<void>;
 }
@@ -64,8 +70,24 @@ export async function startRuntime(cfg: GatewayConfig, opts: RuntimeOptions = {}
     credentials["openai.chat.completions"] = mockKey;
   }
   const decisions = new DecisionTable();
+  const alerts = new WebhookDispatcher(webhookTargets(config));
+  const consoleUrl = config.alerts.console_url;
+  const alertManager = new AlertManager(
+    (a) => alerts.send(a),
+    { minVerdict: config.alerts.min_verdict, growthFactor: 2, growthMin: 5 },
+    (id) => (consoleUrl ? `${consoleUrl.replace(/\/$/, "")}/campaigns/${encodeURIComponent(id)}` : null),
+  );
+  const decisionListeners = [(d: Decision) => alertManager.onDecision(d), ...(opts.decisionListeners ?? [])];
   const detector =
-    opts.detector === false ? null : new LiveDetector({ decisions, config: opts.detector?.config ?? null });
+    opts.detector === false
+      ? null
+      : new LiveDetector({
+          decisions,
+          config: opts.detector?.config ?? null,
+          onDecision: (d) => {
+            for (const l of decisionListeners) l(d);
+          },
+        });
   const guard = new PolicyGuard(
     config.policy,
     decisions,
@@ -88,7 +110,7 @@ export async function startRuntime(cfg: GatewayConfig, opts: RuntimeOptions = {}
       resolveClient: basicClientResolver(),
       stripHeaders: strip,
       listeners: [...(detector ? [detector.onEvent] : []), ...(opts.listeners ?? [])],
-      ...(detector ? { extraStats: () => ({ detector: detector.stats() }) } : {}),
+      extraStats: () => ({ ...(detector ? { detector: detector.stats() } : {}), alerts: alerts.stats }),
       ...(opts.adminToken !== undefined ? { adminToken: opts.adminToken } : {}),
       ...(opts.mock ? { credentials } : {}),
     });
@@ -102,6 +124,7 @@ export async function startRuntime(cfg: GatewayConfig, opts: RuntimeOptions = {}
     guard,
     decisions,
     detector,
+    alerts,
     mock,
     async close() {
       await gateway.close();
@@ -121,4 +144,18 @@ function defaultsOf(cfg: GatewayConfig, which: "anthropic" | "openai") {
       models: [],
     }
   );
+}
+
+function webhookTargets(cfg: GatewayConfig): WebhookTarget[] {
+  return cfg.alerts.webhooks.map((w) => {
+    let secret: string | null = null;
+    if (w.secret_env) {
+      secret = process.env[w.secret_env] ?? null;
+      if (!secret)
+        throw new ConfigError(
+          `environment variable ${w.secret_env} (webhook secret for ${w.url}) is not set`,
+        );
+    }
+    return { url: w.url, secret, format: w.format };
+  });
 }
