@@ -7,7 +7,9 @@ import type { Decision, DetectorConfig } from "../detect/index.js";
 import { LiveDetector } from "../live/live-detector.js";
 import { type MockUpstream, startMockUpstream } from "../mock/server.js";
 import type { GatewayConfig } from "./config.js";
-import type { ClientResolver, EventListener } from "./gateway.js";
+import { anthropic } from "./dialects/anthropic.js";
+import { openai } from "./dialects/openai.js";
+import type { ClientResolver, EventListener, ExtraRoute } from "./gateway.js";
 import { DecisionTable, MemoryLimiterStore, RateLimiter, systemClock } from "./policy/index.js";
 import { PolicyGuard } from "./policy-guard.js";
 import { type RunningGateway, startGateway } from "./server.js";
@@ -104,11 +106,13 @@ export async function startRuntime(cfg: GatewayConfig, opts: RuntimeOptions = {}
     ].filter((h): h is string => typeof h === "string"),
   );
   let gateway: RunningGateway;
+  let gatewayRef: RunningGateway | null = null;
   try {
     gateway = await startGateway(config, {
       guard,
       resolveClient: basicClientResolver(),
       stripHeaders: strip,
+      extraRoutes: [noticesRoute(guard, () => gatewayRef)],
       listeners: [...(detector ? [detector.onEvent] : []), ...(opts.listeners ?? [])],
       extraStats: () => ({ ...(detector ? { detector: detector.stats() } : {}), alerts: alerts.stats }),
       ...(opts.adminToken !== undefined ? { adminToken: opts.adminToken } : {}),
@@ -119,6 +123,7 @@ export async function startRuntime(cfg: GatewayConfig, opts: RuntimeOptions = {}
     await detector?.close();
     throw err;
   }
+  gatewayRef = gateway;
   return {
     gateway,
     guard,
@@ -158,4 +163,24 @@ function webhookTargets(cfg: GatewayConfig): WebhookTarget[] {
     }
     return { url: w.url, secret, format: w.format };
   });
+}
+
+/** GET /distillguard/v1/notices: an account's owner reads the notices about their account with their own key. */
+function noticesRoute(guard: PolicyGuard, gateway: () => RunningGateway | null): ExtraRoute {
+  return (req, res, path) => {
+    if (path !== "/distillguard/v1/notices") return false;
+    const g = gateway();
+    const key = anthropic.clientKey(req.headers) ?? openai.clientKey(req.headers);
+    const auth = key && g ? g.keys.authenticate(key) : null;
+    const body = auth?.ok
+      ? { account_id: auth.account.id, data: guard.notices.list(auth.account.id) }
+      : { error: { code: "DG_INVALID_KEY", message: "A valid API key is required." } };
+    const text = JSON.stringify(body);
+    res.writeHead(auth?.ok ? 200 : 401, {
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(text),
+    });
+    res.end(text);
+    return true;
+  };
 }
