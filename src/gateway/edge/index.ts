@@ -1,0 +1,6 @@
+/** Client metadata from the fronting edge: trusted proxy chain, edge headers, IP database. */
+export * from "./config.js";
+export * from "./country.js";
+export * from "./forwarded.js";
+export * from "./ip.js";
+export * from "./trust.js";
