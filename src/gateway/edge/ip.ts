@@ -57,10 +57,13 @@ const groups = new Uint16Array(8);
  * words in `out`. Returns false (leaving `out` unspecified) when the text is not IPv6.
  */
 export function parseIpv6(s: string, start: number, end: number, out: Uint32Array): boolean {
-  const pct = s.indexOf("%", start);
-  if (pct !== -1 && pct < end) {
-    if (pct === end - 1) return false;
-    end = pct;
+  for (let k = start; k < end; k++) {
+    if (s.charCodeAt(k) === 37) {
+      // "%zone": ignored, but it must not be empty
+      if (k === end - 1) return false;
+      end = k;
+      break;
+    }
   }
   if (end - start < 2) return false;
   let n = 0; // groups written
@@ -133,20 +136,20 @@ export function readAddress(s: string, start: number, end: number, out: Uint32Ar
   if (start >= end) return 0;
   if (s.charCodeAt(start) === 91) {
     // [v6] or [v6]:port
-    const close = s.indexOf("]", start);
-    if (close === -1 || close >= end) return 0;
+    const close = indexIn(s, 93, start, end);
+    if (close === -1) return 0;
     if (close + 1 < end && !isPort(s, close + 2, end, s.charCodeAt(close + 1))) return 0;
     return v6OrMapped(s, start + 1, close, out);
   }
-  const firstColon = s.indexOf(":", start);
-  if (firstColon === -1 || firstColon >= end) {
+  const firstColon = indexIn(s, 58, start, end);
+  if (firstColon === -1) {
     const v4 = parseIpv4(s, start, end);
     if (v4 < 0) return 0;
     out[0] = v4;
     return 4;
   }
-  const second = s.indexOf(":", firstColon + 1);
-  if (second === -1 || second >= end) {
+  const second = indexIn(s, 58, firstColon + 1, end);
+  if (second === -1) {
     // exactly one colon: IPv4 with a port
     if (!isPort(s, firstColon + 1, end, 58)) return 0;
     const v4 = parseIpv4(s, start, firstColon);
@@ -164,6 +167,12 @@ function v6OrMapped(s: string, start: number, end: number, out: Uint32Array): Ad
     return 4;
   }
   return 6;
+}
+
+/** Index of char code `c` in `s[start, end)`, or -1 (never scans past `end`). */
+function indexIn(s: string, c: number, start: number, end: number): number {
+  for (let i = start; i < end; i++) if (s.charCodeAt(i) === c) return i;
+  return -1;
 }
 
 function isPort(s: string, from: number, end: number, sep: number): boolean {

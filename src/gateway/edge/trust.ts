@@ -81,21 +81,8 @@ export class TrustedProxies {
         else rows6.push({ start: r.start, end: r.end, value: 1 });
       }
     }
-    const flat4 = flattenRows(rows4, 1);
-    const flat6 = flattenRows(rows6, 1n);
-    const s4 = new Uint32Array(flat4.length);
-    const e4 = new Uint32Array(flat4.length);
-    flat4.forEach((r, i) => {
-      s4[i] = r.start;
-      e4[i] = r.end;
-    });
-    const s6 = new Uint32Array(flat6.length * 4);
-    const e6 = new Uint32Array(flat6.length * 4);
-    flat6.forEach((r, i) => {
-      bigToWords(r.start, s6, i * 4);
-      bigToWords(r.end, e6, i * 4);
-    });
-    return new TrustedProxies(new Ranges4(s4, e4), new Ranges6(s6, e6), unix, list.slice());
+    const { v4, v6 } = buildRanges(rows4, rows6);
+    return new TrustedProxies(v4, v6, unix, list.slice());
   }
 
   /** True when nothing at all is trusted. */
@@ -115,4 +102,66 @@ export class TrustedProxies {
     const w = new Uint32Array(4);
     return this.contains(readAddress(text, 0, text.length, w), w);
   }
+}
+
+function buildRanges(rows4: RangeRow<number>[], rows6: RangeRow<bigint>[]): { v4: Ranges4; v6: Ranges6 } {
+  const flat4 = flattenRows(rows4, 1);
+  const flat6 = flattenRows(rows6, 1n);
+  const s4 = new Uint32Array(flat4.length);
+  const e4 = new Uint32Array(flat4.length);
+  flat4.forEach((r, i) => {
+    s4[i] = r.start;
+    e4[i] = r.end;
+  });
+  const s6 = new Uint32Array(flat6.length * 4);
+  const e6 = new Uint32Array(flat6.length * 4);
+  flat6.forEach((r, i) => {
+    bigToWords(r.start, s6, i * 4);
+    bigToWords(r.end, e6, i * 4);
+  });
+  return { v4: new Ranges4(s4, e4), v6: new Ranges6(s6, e6) };
+}
+
+/** Compiles a list of CIDRs (no keywords) into range sets; throws ConfigError on a bad entry. */
+export function compileCidrs(list: readonly string[]): { v4: Ranges4; v6: Ranges6 } {
+  const rows4: RangeRow<number>[] = [];
+  const rows6: RangeRow<bigint>[] = [];
+  for (const cidr of list) {
+    const r = parseCidr(cidr);
+    if (r.kind === 4) rows4.push({ start: r.start, end: r.end, value: 1 });
+    else rows6.push({ start: r.start, end: r.end, value: 1 });
+  }
+  return buildRanges(rows4, rows6);
+}
+
+/**
+ * Special-purpose IPv4 ranges that are never a public client (RFC 6890 and friends): "this
+ * network", private, CGNAT, loopback, link-local, IETF protocol assignments, documentation,
+ * benchmarking, multicast and reserved. IP databases say nothing reliable about them.
+ */
+export const NON_PUBLIC_V4: readonly string[] = [
+  "0.0.0.0/8",
+  "10.0.0.0/8",
+  "100.64.0.0/10",
+  "127.0.0.0/8",
+  "169.254.0.0/16",
+  "172.16.0.0/12",
+  "192.0.0.0/24",
+  "192.0.2.0/24",
+  "192.168.0.0/16",
+  "198.18.0.0/15",
+  "198.51.100.0/24",
+  "203.0.113.0/24",
+  "224.0.0.0/3",
+];
+
+const nonPublic = compileCidrs([...NON_PUBLIC_V4, "2001:db8::/32"]);
+
+/**
+ * True when the address is not a public unicast one: an IPv4 address in {@link NON_PUBLIC_V4}, or
+ * an IPv6 address outside global unicast 2000::/3 or in the documentation prefix 2001:db8::/32.
+ */
+export function isNonPublic(kind: 4 | 6, w: Uint32Array): boolean {
+  if (kind === 4) return nonPublic.v4.find(w[0]!) !== -1;
+  return w[0]! >>> 29 !== 1 || nonPublic.v6.find(w) !== -1;
 }
