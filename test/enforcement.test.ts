@@ -47,6 +47,7 @@ before(async () => {
   const cfg = parseGatewayConfig({
     state_dir: mkdtempSync(join(tmpdir(), "dg-enf-")),
     listen: { port: 0 },
+    edge: { ip_database: false },
     policy: {
       account_limits: {
         default: { requests_per_minute: 100, tokens_per_minute: 1_000_000, concurrency: 20 },

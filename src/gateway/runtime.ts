@@ -9,6 +9,14 @@ import { type MockUpstream, startMockUpstream } from "../mock/server.js";
 import type { GatewayConfig } from "./config.js";
 import { anthropic } from "./dialects/anthropic.js";
 import { openai } from "./dialects/openai.js";
+import {
+  type CompiledEdgeConfig,
+  compileEdgeConfig,
+  DEFAULT_STRIP_HEADERS,
+  extractClientMetadata,
+  IpDatabase,
+  type IpLookup,
+} from "./edge/index.js";
 import type { ClientResolver, EventListener, ExtraRoute } from "./gateway.js";
 import { DecisionTable, MemoryLimiterStore, RateLimiter, systemClock } from "./policy/index.js";
 import { PolicyGuard } from "./policy-guard.js";
@@ -35,14 +43,27 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-/** The client metadata the gateway records: the socket peer and the user agent. */
-export function basicClientResolver(): ClientResolver {
-  return (req: IncomingMessage) => ({
-    ip: req.socket.remoteAddress?.replace(/^::ffff:/, "") ?? null,
-    user_agent: (req.headers["user-agent"] as string | undefined)?.slice(0, 512) ?? null,
-    tls_fingerprint: null,
-    country: null,
+/** Compiles the edge section of the config (throws ConfigError on bad CIDRs or header names). */
+export function compileEdge(cfg: GatewayConfig): CompiledEdgeConfig {
+  const e = cfg.edge;
+  return compileEdgeConfig({
+    trustedProxies: e.trusted_proxies,
+    forwardedHeader: e.forwarded_header,
+    maxHops: e.max_hops,
+    countryHeader: e.country_header,
+    tlsFingerprintHeader: e.tls_fingerprint_header,
+    asnHeader: e.asn_header,
+    stripHeaders: [...DEFAULT_STRIP_HEADERS, ...e.strip_headers],
   });
+}
+
+/**
+ * Client metadata from the edge: the client IP from the trusted-proxy chain, country / JA4 / ASN
+ * from edge headers when they came through a trusted hop, else from the IP database once loaded.
+ */
+export function edgeClientResolver(edge: CompiledEdgeConfig, ipdb: () => IpLookup | null): ClientResolver {
+  return (req: IncomingMessage) =>
+    extractClientMetadata({ remoteAddress: req.socket.remoteAddress, headers: req.headers }, edge, ipdb());
 }
 
 /**
@@ -95,23 +116,27 @@ export async function startRuntime(cfg: GatewayConfig, opts: RuntimeOptions = {}
     decisions,
     new RateLimiter(new MemoryLimiterStore(), systemClock),
   );
-  const edge = config.edge;
-  const strip = new Set(
-    [
-      edge.forwarded_header,
-      "forwarded",
-      "x-real-ip",
-      edge.country_header,
-      edge.tls_fingerprint_header,
-    ].filter((h): h is string => typeof h === "string"),
-  );
+  const edge = compileEdge(config);
+  // The IP database loads in the background (a few seconds); until then lookups give nulls.
+  let ipdb: IpDatabase | null = null;
+  if (config.edge.ip_database) {
+    const db = new IpDatabase({ datacenterRangesFile: config.edge.datacenter_ranges_file });
+    db.load().then(
+      () => {
+        ipdb = db;
+      },
+      (err: unknown) => {
+        process.stderr.write(`distillguard: IP database not loaded: ${(err as Error).message}\n`);
+      },
+    );
+  }
   let gateway: RunningGateway;
   let gatewayRef: RunningGateway | null = null;
   try {
     gateway = await startGateway(config, {
       guard,
-      resolveClient: basicClientResolver(),
-      stripHeaders: strip,
+      resolveClient: edgeClientResolver(edge, () => ipdb),
+      stripHeaders: edge.stripSet,
       extraRoutes: [noticesRoute(guard, () => gatewayRef)],
       listeners: [...(detector ? [detector.onEvent] : []), ...(opts.listeners ?? [])],
       extraStats: () => ({ ...(detector ? { detector: detector.stats() } : {}), alerts: alerts.stats }),
