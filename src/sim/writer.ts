@@ -1,0 +1,58 @@
+/**
+ * Serialises emissions as interchange-format v1 lines and writes them with large buffered writes
+ * (optionally gzip). The account object is serialised once per account; key order is fixed, so the
+ * same run gives the same bytes.
+ */
+import { closeSync, openSync, writeSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { type Emission, World } from "./world.js";
+
+/** One log line (without the newline). */
+export function eventLine(id: string, e: Emission): string {
+  const a = e.account;
+  const c = e.client;
+  const client = `{"ip":"${c.ip}","user_agent":${JSON.stringify(c.ua)},"tls_fingerprint":"${c.tls}","country":"${c.country}","asn":${c.asn},"network":"${c.network}"}`;
+  return `{"id":"${id}","time":"${World.iso(e.t)}","account_id":"${a.id}","org_id":${a.orgId ? `"${a.orgId}"` : "null"},"api_key_id":"${a.keyId}","account":${a.infoJson},"client":${client},"api":"${e.api}","request":${JSON.stringify(e.body)},"response":${JSON.stringify(e.response)}}`;
+}
+
+/** Buffered line writer to a file path ("-" for stdout); `.gz` paths are gzip-compressed. */
+export class LineWriter {
+  private readonly fd: number;
+  private readonly gzip: boolean;
+  private parts: string[] = [];
+  private size = 0;
+  bytes = 0;
+
+  constructor(
+    path: string,
+    private readonly flushAt = 4 << 20,
+  ) {
+    this.fd = path === "-" ? 1 : openSync(path, "w");
+    this.gzip = path.endsWith(".gz");
+  }
+
+  /** Appends one line (a newline is added). */
+  write(line: string): void {
+    this.parts.push(line, "\n");
+    this.size += line.length + 1;
+    if (this.size >= this.flushAt) this.flush();
+  }
+
+  /** Writes out what is buffered. */
+  flush(): void {
+    if (this.parts.length === 0) return;
+    const buf = Buffer.from(this.parts.join(""), "utf8");
+    this.parts = [];
+    this.size = 0;
+    const out = this.gzip ? gzipSync(buf, { level: 1 }) : buf;
+    let off = 0;
+    while (off < out.length) off += writeSync(this.fd, out, off, out.length - off);
+    this.bytes += out.length;
+  }
+
+  /** Flushes and closes the file. */
+  close(): void {
+    this.flush();
+    if (this.fd !== 1) closeSync(this.fd);
+  }
+}
