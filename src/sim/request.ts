@@ -113,6 +113,49 @@ export function renderBody(spec: RequestSpec): Record<string, unknown> {
   return body;
 }
 
+const TOOLS_MARK = "\u0000TOOLS\u0000";
+const TOOLS_MARK_JSON = JSON.stringify(TOOLS_MARK);
+const toolsCache = new WeakMap<readonly ToolDef[], { anthropic?: string; openai?: string }>();
+
+function toolsJson(spec: RequestSpec): string {
+  const tools = spec.tools as readonly ToolDef[];
+  let c = toolsCache.get(tools);
+  if (!c) {
+    c = {};
+    toolsCache.set(tools, c);
+  }
+  if (spec.api === "anthropic.messages") {
+    c.anthropic ??= JSON.stringify(
+      tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.schema })),
+    );
+    return c.anthropic;
+  }
+  c.openai ??= JSON.stringify(
+    tools.map((t) => ({
+      type: "function",
+      function: { name: t.name, description: t.description, parameters: t.schema },
+    })),
+  );
+  return c.openai;
+}
+
+/**
+ * The request body as JSON text, byte-identical to `JSON.stringify(renderBody(spec))` but with the
+ * tool definitions serialised once per tool set (they dominate the cost of agentic requests).
+ */
+export function bodyJson(spec: RequestSpec): string {
+  if (!spec.tools || spec.tools.length === 0) return JSON.stringify(renderBody(spec));
+  const body = renderBody({ ...spec, tools: [] });
+  const keys = Object.keys(body);
+  // Re-insert "tools" at the position renderBody gives it (right after messages).
+  const out: Record<string, unknown> = {};
+  for (const k of keys) {
+    out[k] = body[k];
+    if (k === "messages") out.tools = TOOLS_MARK;
+  }
+  return JSON.stringify(out).replace(TOOLS_MARK_JSON, () => toolsJson(spec));
+}
+
 /** Typical answer length (tokens) per capability, median. */
 const OUT_MEDIAN: Readonly<Record<Capability, number>> = {
   math: 260,

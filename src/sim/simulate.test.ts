@@ -7,6 +7,7 @@ import { parseEventLine } from "../events/parse.js";
 import type { TruthRecord } from "../events/truth.js";
 import { BuiltinSource } from "./content/builtin.js";
 import { PRESETS, type Preset } from "./presets.js";
+import { bodyJson, type RequestSpec, renderBody } from "./request.js";
 import { sidecarPath, simulate } from "./simulate.js";
 
 const dir = mkdtempSync(join(tmpdir(), "dg-sim-"));
@@ -108,4 +109,25 @@ test("both dialects appear, with system prompts, tools, images and thinking", ()
   assert.ok(text.includes('"thinking":{"type":"enabled"'));
   assert.ok(text.includes('"reasoning_effort"'));
   assert.ok(text.includes('"tool_result"'));
+});
+
+test("bodyJson is byte-identical to JSON.stringify(renderBody) for both dialects", () => {
+  const src = new BuiltinSource();
+  for (const api of ["anthropic.messages", "openai.chat.completions"] as const) {
+    for (const cap of ["agentic", "tool_use", "chat"] as const) {
+      const p = src.item(cap, 3);
+      const spec: RequestSpec = {
+        api,
+        model: "m",
+        turns: [{ role: "user", text: p.text }],
+        maxTokens: 100,
+        stream: true,
+        temperature: 0.5,
+        ...(p.system ? { system: p.system } : {}),
+        ...(p.tools ? { tools: p.tools } : {}),
+      };
+      assert.equal(bodyJson(spec), JSON.stringify(renderBody(spec)));
+      assert.equal(bodyJson(spec), JSON.stringify(renderBody(spec)), "cached path");
+    }
+  }
 });

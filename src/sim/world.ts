@@ -8,6 +8,7 @@ import type { AccountInfo, Api, ResponseInfo } from "../events/types.js";
 import type { PromptSource } from "./content/types.js";
 import type { Endpoint } from "./network.js";
 import { VpnProvider } from "./network.js";
+import type { RequestSpec } from "./request.js";
 import { Rng } from "./rng.js";
 
 export const DAY = 86_400_000;
@@ -39,7 +40,8 @@ export interface Emission {
   account: Account;
   client: ClientSide;
   api: Api;
-  body: Record<string, unknown>;
+  /** The request, dialect-neutral; `renderBody(spec)` gives the body a client sends. */
+  spec: RequestSpec;
   response: ResponseInfo;
 }
 

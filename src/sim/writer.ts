@@ -5,6 +5,7 @@
  */
 import { closeSync, openSync, writeSync } from "node:fs";
 import { gzipSync } from "node:zlib";
+import { bodyJson } from "./request.js";
 import { type Emission, World } from "./world.js";
 
 /** One log line (without the newline). */
@@ -12,42 +13,43 @@ export function eventLine(id: string, e: Emission): string {
   const a = e.account;
   const c = e.client;
   const client = `{"ip":"${c.ip}","user_agent":${JSON.stringify(c.ua)},"tls_fingerprint":"${c.tls}","country":"${c.country}","asn":${c.asn},"network":"${c.network}"}`;
-  return `{"id":"${id}","time":"${World.iso(e.t)}","account_id":"${a.id}","org_id":${a.orgId ? `"${a.orgId}"` : "null"},"api_key_id":"${a.keyId}","account":${a.infoJson},"client":${client},"api":"${e.api}","request":${JSON.stringify(e.body)},"response":${JSON.stringify(e.response)}}`;
+  return `{"id":"${id}","time":"${World.iso(e.t)}","account_id":"${a.id}","org_id":${a.orgId ? `"${a.orgId}"` : "null"},"api_key_id":"${a.keyId}","account":${a.infoJson},"client":${client},"api":"${e.api}","request":${bodyJson(e.spec)},"response":${JSON.stringify(e.response)}}`;
 }
 
 /** Buffered line writer to a file path ("-" for stdout); `.gz` paths are gzip-compressed. */
 export class LineWriter {
   private readonly fd: number;
   private readonly gzip: boolean;
-  private parts: string[] = [];
-  private size = 0;
+  private buf: Buffer;
+  private used = 0;
   bytes = 0;
 
-  constructor(
-    path: string,
-    private readonly flushAt = 4 << 20,
-  ) {
+  constructor(path: string, size = 8 << 20) {
     this.fd = path === "-" ? 1 : openSync(path, "w");
     this.gzip = path.endsWith(".gz");
+    this.buf = Buffer.allocUnsafe(size);
   }
 
   /** Appends one line (a newline is added). */
   write(line: string): void {
-    this.parts.push(line, "\n");
-    this.size += line.length + 1;
-    if (this.size >= this.flushAt) this.flush();
+    const need = line.length * 3 + 1;
+    if (this.used + need > this.buf.length) {
+      this.flush();
+      if (need > this.buf.length) this.buf = Buffer.allocUnsafe(need * 2);
+    }
+    this.used += this.buf.write(line, this.used, "utf8");
+    this.buf[this.used++] = 10;
   }
 
   /** Writes out what is buffered. */
   flush(): void {
-    if (this.parts.length === 0) return;
-    const buf = Buffer.from(this.parts.join(""), "utf8");
-    this.parts = [];
-    this.size = 0;
-    const out = this.gzip ? gzipSync(buf, { level: 1 }) : buf;
+    if (this.used === 0) return;
+    const chunk = this.buf.subarray(0, this.used);
+    const out = this.gzip ? gzipSync(chunk, { level: 1 }) : chunk;
     let off = 0;
     while (off < out.length) off += writeSync(this.fd, out, off, out.length - off);
     this.bytes += out.length;
+    this.used = 0;
   }
 
   /** Flushes and closes the file. */

@@ -5,7 +5,7 @@ import { type ClientIdentity, honestIdentity } from "../clients.js";
 import { applyTemplate, type Template } from "../content/templates.js";
 import { type Capability, drawPrompt, type Prompt } from "../content/types.js";
 import { CUSTOMER_COUNTRIES, type Endpoint } from "../network.js";
-import { errorResponse, type RequestSpec, renderBody, synthResponse, type Turn } from "../request.js";
+import { errorResponse, type RequestSpec, synthResponse, type Turn } from "../request.js";
 import type { Rng } from "../rng.js";
 import { type Account, type ClientSide, DAY, type Emission, type World } from "../world.js";
 
@@ -146,7 +146,7 @@ export function emission(
   const response = o.status
     ? errorResponse(o.status.code, o.status.error, rng)
     : synthResponse(spec, o.prompt.capability, rng, o.verbose ?? false);
-  return { t, account, client, api: o.api, body: renderBody(spec), response };
+  return { t, account, client, api: o.api, spec, response };
 }
 
 /** First user turn of a prompt, optionally wrapped in a template; returns the system prompt too. */
