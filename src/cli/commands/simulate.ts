@@ -16,6 +16,8 @@ interface Opts {
   start?: string;
   target?: string;
   speed?: string;
+  keyTemplate?: string;
+  max?: string;
   quiet?: boolean;
 }
 
@@ -40,6 +42,12 @@ export const register: Register = (program) => {
     .option("--start <iso>", "simulated start time (default 2026-02-02T00:00:00Z)")
     .option("--target <url>", "replay through a running gateway instead of writing a log")
     .option("--speed <x>", "clock acceleration for --target", "600")
+    .option(
+      "--key-template <t>",
+      "API key of each account for --target ({account} is replaced)",
+      "sk-sim-{account}",
+    )
+    .option("--max <n>", "stop --target replay after this many exchanges")
     .option("-q, --quiet", "no progress on stderr")
     .action(async (o: Opts) => {
       const preset = PRESETS[o.preset];
@@ -54,12 +62,16 @@ export const register: Register = (program) => {
       const source = promptSource(o.corpus);
       if (o.target) {
         const { replayCommand } = await import("../../sim/live/command.js");
+        const speed = Number(o.speed);
+        if (!(speed > 0)) throw new ConfigError(`--speed ${o.speed}: must be a positive number`);
         await replayCommand({
           preset,
           seed,
           source,
           target: o.target,
-          speed: Number(o.speed),
+          speed,
+          ...(o.keyTemplate ? { keyTemplate: o.keyTemplate } : {}),
+          ...(o.max ? { maxExchanges: Number(o.max) } : {}),
           quiet: !!o.quiet,
           ...(start !== undefined ? { start } : {}),
         });

@@ -34,6 +34,7 @@ export interface PoolOptions {
 
 export class AccountPool {
   readonly members: PoolMember[] = [];
+  private readonly byId = new Map<string, PoolMember>();
   private cursor = 0;
   private readonly pending: { at: number; count: number }[] = [];
   bans = 0;
@@ -44,6 +45,7 @@ export class AccountPool {
   /** Adds a member to the rotation. */
   add(m: PoolMember): void {
     this.members.push(m);
+    this.byId.set(m.account.id, m);
   }
 
   /** Healthy members now. */
@@ -58,7 +60,7 @@ export class AccountPool {
     while (this.pending.length > 0 && (this.pending[0] as { at: number }).at <= t) {
       const r = this.pending.shift()!;
       for (let i = 0; i < r.count; i++) {
-        this.members.push(this.o.spawn(r.at));
+        this.add(this.o.spawn(r.at));
         this.spawned++;
       }
     }
@@ -124,7 +126,7 @@ export class AccountPool {
 
   /** The member holding an account id. */
   find(accountId: string): PoolMember | undefined {
-    return this.members.find((m) => m.account.id === accountId);
+    return this.byId.get(accountId);
   }
 
   /** Drops banned members from the rotation array (keeps it short after many bans). */
