@@ -77,6 +77,8 @@ export interface MockUpstream {
 
 const MAX_BODY = 32 * 1024 * 1024;
 const PLAN_CACHE_SIZE = 512;
+/** Stream groups written back to back before yielding to the event loop when there is no chunk delay. */
+const YIELD_EVERY = 16;
 const PLAN_CACHE_MAX_KEY = 64 * 1024;
 const NOT_JSON =
   "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n";
@@ -223,7 +225,10 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
         return;
       }
       if (!res.write(frames[i]!)) await drain(ctx);
-      if (!last && !(await pause(ctx, delayMs))) break;
+      // With a delay, pause after every group; without one, each group is still its own write, and the
+      // loop yields to the event loop every few groups (fairness across streams, disconnect detection).
+      const yieldNow = delayMs > 0 || (i + 1) % YIELD_EVERY === 0;
+      if (!last && yieldNow && !(await pause(ctx, delayMs))) break;
     }
     if (ctx.closed) {
       stats.abortedStreams++;
