@@ -222,6 +222,7 @@ export function readAnthropicRequest(
   return {
     dialect: "anthropic",
     model: body.model,
+    choices: 1,
     maxTokens,
     prompt,
     toolResult,

@@ -27,6 +27,8 @@ export type ToolChoice =
 export interface NormalizedRequest {
   dialect: "anthropic" | "openai";
   model: string;
+  /** How many alternative answers (OpenAI `n`; always 1 for Anthropic). */
+  choices: number;
   /** Output token limit (thinking / reasoning included). */
   maxTokens: number;
   /** Text of the last user turn (or of the conversation's last user text when the last turn is a tool result). */
@@ -122,6 +124,16 @@ function applyStop(text: string, stops: string[]): { text: string; hit: string |
     }
   }
   return cut < 0 ? { text, hit: null } : { text: text.slice(0, cut), hit };
+}
+
+/** Plans every choice of a request (choice i > 0 hashes the key with its index). */
+export function planChoices(
+  req: NormalizedRequest,
+  plan: (req: NormalizedRequest) => AnswerPlan,
+): AnswerPlan[] {
+  const plans = [plan(req)];
+  for (let i = 1; i < req.choices; i++) plans.push(plan({ ...req, key: `${req.key}#${i}` }));
+  return plans;
 }
 
 /** Plans the answer to a request: deterministic for the same request key and seed. */

@@ -18,7 +18,7 @@ import {
 import { type Faults, parseChunkDelay, parseFaults } from "./faults.js";
 import { ANTHROPIC_MODELS, createdSeconds, findModel, type MockModel, OPENAI_MODELS } from "./models.js";
 import { openaiCompletion, openaiStream, readOpenAIRequest } from "./openai.js";
-import { type AnswerPlan, type NormalizedRequest, planAnswer } from "./plan.js";
+import { type AnswerPlan, type NormalizedRequest, planAnswer, planChoices } from "./plan.js";
 import { Rng } from "./rng.js";
 import { sseData, sseEvent } from "./sse.js";
 
@@ -285,7 +285,7 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
         },
       );
     }
-    const answer = plan(request);
+    const answers = planChoices(request, plan);
     const meta = {
       id: `chatcmpl-${ids.alnum(29)}`,
       created: Math.floor(Date.now() / 1000),
@@ -293,9 +293,9 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
       fingerprint,
     };
     const b = body as { stream?: unknown; stream_options?: { include_usage?: unknown } | null };
-    if (b.stream !== true) return sendBody(ctx, openaiCompletion(answer, meta), faults);
+    if (b.stream !== true) return sendBody(ctx, openaiCompletion(answers, meta), faults);
     const includeUsage = b.stream_options?.include_usage === true;
-    const frames = openaiStream(answer, meta, includeUsage, wordsPerChunk);
+    const frames = openaiStream(answers, meta, includeUsage, wordsPerChunk);
     const error = sseData({
       error: { message: defaultErrorMessage("openai", 500), type: "server_error", param: null, code: null },
     });

@@ -21,6 +21,7 @@ function request(over: Partial<NormalizedRequest> = {}): NormalizedRequest {
   return {
     dialect: "anthropic",
     model: "claude-sonnet-4-5",
+    choices: 1,
     maxTokens: 4096,
     prompt: "How should I design a rate limiter for a public API?",
     toolResult: null,
