@@ -333,6 +333,8 @@ describe("mock upstream: Anthropic Messages via @anthropic-ai/sdk", () => {
     assert.ok(last.body.equals(Buffer.from(body)));
     assert.equal(last.headers["x-api-key"], "sk-ant-edge");
     assert.ok(last.rawHeaders.includes("X-Custom"));
+    assert.equal(mock.recentRequests().at(-1), last);
+    assert.ok(mock.recentRequests().length > 1);
   });
 
   it("requires the expected key when one is set", async () => {

@@ -73,9 +73,12 @@ export interface MockUpstream {
   stats(): MockStats;
   /** The most recent request received (null before the first). */
   lastRequest(): RecordedRequest | null;
+  /** The last requests received (up to 100), oldest first. */
+  recentRequests(): RecordedRequest[];
 }
 
 const MAX_BODY = 32 * 1024 * 1024;
+const RECENT_REQUESTS = 100;
 const PLAN_CACHE_SIZE = 512;
 /** Stream groups written back to back before yielding to the event loop when there is no chunk delay. */
 const YIELD_EVERY = 16;
@@ -111,6 +114,7 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
   const stats: MockStats = { requests: 0, abortedStreams: 0, inFlight: 0 };
   const cache = new Map<string, AnswerPlan>();
   let last: RecordedRequest | null = null;
+  const recent: RecordedRequest[] = [];
 
   const plan = (req: NormalizedRequest): AnswerPlan => {
     const cacheable = req.key.length <= PLAN_CACHE_MAX_KEY;
@@ -466,6 +470,7 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
         rawHeaders: req.rawHeaders,
         body,
       };
+      if (recent.push(last) > RECENT_REQUESTS) recent.shift();
       const path = url.split("?", 1)[0] ?? "/";
       const ctx: Ctx = {
         req,
@@ -508,5 +513,6 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
       }),
     stats: () => ({ ...stats }),
     lastRequest: () => last,
+    recentRequests: () => [...recent],
   };
 }
