@@ -73,12 +73,14 @@ export interface MockUpstream {
   stats(): MockStats;
   /** The most recent request received (null before the first). */
   lastRequest(): RecordedRequest | null;
-  /** The last requests received (up to 100), oldest first. */
+  /** The last requests received (up to 100, bodies up to 16 MiB in all), oldest first. */
   recentRequests(): RecordedRequest[];
 }
 
 const MAX_BODY = 32 * 1024 * 1024;
 const RECENT_REQUESTS = 100;
+/** Bodies kept by recentRequests() stay under this many bytes in all (the latest is always kept). */
+const RECENT_MAX_BYTES = 16 * 1024 * 1024;
 const PLAN_CACHE_SIZE = 512;
 /** Stream groups written back to back before yielding to the event loop when there is no chunk delay. */
 const YIELD_EVERY = 16;
@@ -115,15 +117,17 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
   const cache = new Map<string, AnswerPlan>();
   let last: RecordedRequest | null = null;
   const recent: RecordedRequest[] = [];
+  let recentBytes = 0;
 
   const plan = (req: NormalizedRequest): AnswerPlan => {
     const cacheable = req.key.length <= PLAN_CACHE_MAX_KEY;
-    const hit = cacheable ? cache.get(req.key) : undefined;
+    const cacheKey = `${req.dialect}:${req.key}`;
+    const hit = cacheable ? cache.get(cacheKey) : undefined;
     if (hit) return hit;
     const planned = planAnswer(req, { seed, corpus });
     if (cacheable) {
       if (cache.size >= PLAN_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-      cache.set(req.key, planned);
+      cache.set(cacheKey, planned);
     }
     return planned;
   };
@@ -470,7 +474,11 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
         rawHeaders: req.rawHeaders,
         body,
       };
-      if (recent.push(last) > RECENT_REQUESTS) recent.shift();
+      recent.push(last);
+      recentBytes += body.length;
+      while (recent.length > 1 && (recent.length > RECENT_REQUESTS || recentBytes > RECENT_MAX_BYTES)) {
+        recentBytes -= recent.shift()!.body.length;
+      }
       const path = url.split("?", 1)[0] ?? "/";
       const ctx: Ctx = {
         req,
