@@ -112,6 +112,10 @@ function chooseTool(req: NormalizedRequest, rng: Rng): ToolSpec | null {
   return bestScore > 0 ? best : (req.tools[rng.int(0, req.tools.length - 1)] ?? best);
 }
 
+function clamp(value: number, lo: number, hi: number): number {
+  return Math.max(lo, Math.min(hi, value));
+}
+
 function applyStop(text: string, stops: string[]): { text: string; hit: string | null } {
   let cut = -1;
   let hit: string | null = null;
@@ -145,7 +149,8 @@ export function planAnswer(req: NormalizedRequest, opts: PlanOptions): AnswerPla
   let thinkingTokens = 0;
   if (req.thinkingBudget !== null) {
     const cap = Math.max(1, Math.min(req.thinkingBudget, budget - 1));
-    thinking = truncateToTokens(generateThinking(req.prompt, Math.min(cap, rng.int(60, 420)), rng), cap);
+    const natural = rng.int(60, clamp(Math.floor(req.thinkingBudget / 3), 120, 1500));
+    thinking = truncateToTokens(generateThinking(req.prompt, Math.min(cap, natural), rng), cap);
     thinkingTokens = estimateTokens(thinking);
     signature = `Er${rng.alnum(6)}${Buffer.from(rng.alnum(180)).toString("base64")}`;
     budget = Math.max(0, budget - thinkingTokens);
@@ -188,7 +193,12 @@ export function planAnswer(req: NormalizedRequest, opts: PlanOptions): AnswerPla
     if (req.images > 0) natural = `The image you shared is a useful reference here.\n\n${natural}`;
   } else {
     natural = generateAnswer(
-      { prompt: req.prompt, targetTokens: rng.int(90, 650), images: req.images, toolResult: req.toolResult },
+      {
+        prompt: req.prompt,
+        targetTokens: rng.int(60, clamp(Math.floor(req.maxTokens * 0.6), 200, 1200)),
+        images: req.images,
+        toolResult: req.toolResult,
+      },
       rng,
     );
   }
