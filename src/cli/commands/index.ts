@@ -1,8 +1,12 @@
 import type { Command } from "commander";
+import { register as analyze } from "./analyze.js";
+import { register as demo } from "./demo.js";
+import { register as keys } from "./keys.js";
 import { register as mockUpstream } from "./mock-upstream.js";
+import { register as serve } from "./serve.js";
 
 /** Each command module exports one function that adds its subcommand to the program. */
 export type Register = (program: Command) => void;
 
 /** Every subcommand, in the order `--help` lists them. */
-export const commands: Register[] = [mockUpstream];
+export const commands: Register[] = [demo, serve, keys, analyze, mockUpstream];
