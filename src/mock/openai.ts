@@ -38,7 +38,7 @@ function readContent(content: unknown, acc: { chars: number; imageTokens: number
       const image = isObject(part.image_url) ? part.image_url : {};
       const url = typeof image.url === "string" ? image.url : "";
       const comma = url.startsWith("data:") ? url.indexOf(",") : -1;
-      const size = comma >= 0 ? sniffImageSize(url.slice(comma + 1, comma + 49)) : null;
+      const size = comma >= 0 ? sniffImageSize(url.slice(comma + 1)) : null;
       acc.imageTokens += openaiImageTokens(size, typeof image.detail === "string" ? image.detail : undefined);
       acc.images += 1;
     } else if (part.type === "input_audio") {

@@ -7,7 +7,7 @@ import { Rng } from "./rng.js";
 import { sampleFromSchema } from "./schema.js";
 import { checkSchema } from "./schema-check.js";
 import { FrameBuilder, sseData, sseEvent } from "./sse.js";
-import { pngHeader } from "./testing.js";
+import { jpegHeader, pngHeader } from "./testing.js";
 import { generateAnswer, keywords, splitChars, splitWords } from "./text.js";
 import {
   anthropicImageTokens,
@@ -84,7 +84,9 @@ describe("tokens", () => {
 
   it("reads PNG sizes and prices images like the providers publish", () => {
     assert.deepEqual(sniffImageSize(pngHeader(200, 100)), { width: 200, height: 100 });
+    assert.deepEqual(sniffImageSize(jpegHeader(640, 480)), { width: 640, height: 480 });
     assert.equal(sniffImageSize("bm90IGFuIGltYWdl"), null);
+    assert.equal(sniffImageSize("/9j/"), null, "a truncated JPEG has no size");
     assert.equal(anthropicImageTokens({ width: 750, height: 100 }), 100);
     assert.ok(anthropicImageTokens({ width: 8000, height: 8000 }) <= 1600);
     assert.equal(openaiImageTokens({ width: 4000, height: 4000 }, "low"), 85);
