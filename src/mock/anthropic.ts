@@ -243,6 +243,7 @@ const STOP_REASONS = {
   max_tokens: "max_tokens",
   stop_sequence: "stop_sequence",
   tool: "tool_use",
+  refusal: "refusal",
 };
 
 /** The tool_use id for a planned call. */

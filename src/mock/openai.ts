@@ -273,7 +273,13 @@ export function readOpenAIRequest(
   };
 }
 
-const FINISH = { end: "stop", stop_sequence: "stop", max_tokens: "length", tool: "tool_calls" };
+const FINISH = {
+  end: "stop",
+  stop_sequence: "stop",
+  max_tokens: "length",
+  tool: "tool_calls",
+  refusal: "stop",
+};
 
 /** The tool call id for a planned call. */
 export function openaiToolId(plan: AnswerPlan): string {
@@ -312,10 +318,11 @@ export interface CompletionMeta {
 }
 
 function message(plan: AnswerPlan): Json {
+  const refused = plan.stop === "refusal";
   const out: Json = {
     role: "assistant",
-    content: plan.toolCall && !plan.text ? null : plan.text,
-    refusal: null,
+    content: refused || (plan.toolCall && !plan.text) ? null : plan.text,
+    refusal: refused ? plan.text : null,
     annotations: [],
   };
   if (plan.toolCall) {
@@ -394,6 +401,9 @@ export function openaiStream(
       for (const piece of splitChars(call.json, 6 * Math.max(1, wordsPerChunk))) {
         delta({ tool_calls: [{ index: 0, function: { arguments: piece } }] });
       }
+    } else if (plan.stop === "refusal") {
+      delta({ role: "assistant", content: null, refusal: "" });
+      for (const piece of splitWords(plan.text, wordsPerChunk)) delta({ refusal: piece });
     } else {
       delta({ role: "assistant", content: "", refusal: null });
       for (const piece of splitWords(plan.text, wordsPerChunk)) delta({ content: piece });

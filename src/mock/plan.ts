@@ -61,7 +61,7 @@ export interface PlannedToolCall {
 }
 
 /** Why the answer ended. */
-export type PlannedStop = "end" | "max_tokens" | "stop_sequence" | "tool";
+export type PlannedStop = "end" | "max_tokens" | "stop_sequence" | "tool" | "refusal";
 
 /** Everything an encoder needs to write the answer. */
 export interface AnswerPlan {
@@ -128,6 +128,29 @@ function applyStop(text: string, stops: string[]): { text: string; hit: string |
     }
   }
   return cut < 0 ? { text, hit: null } : { text: text.slice(0, cut), hit };
+}
+
+const REFUSALS = [
+  "I'm sorry, but I can't help with that request.",
+  "I can't assist with that. If you have a different question, I'm happy to help.",
+  "I'm not able to help with this request.",
+];
+
+/** A refusal answer for a request (the `refusal` fault): no tool call, a short refusal text. */
+export function refusalPlan(req: NormalizedRequest, seed: number): AnswerPlan {
+  const rng = new Rng(hash32(req.key, seed >>> 0));
+  const text = rng.pick(REFUSALS);
+  return {
+    thinking: null,
+    signature: null,
+    text,
+    toolCall: null,
+    stop: "refusal",
+    stopSequence: null,
+    inputTokens: req.inputTokens,
+    outputTokens: estimateTokens(text),
+    reasoningTokens: 0,
+  };
 }
 
 /** Plans every choice of a request (choice i > 0 hashes the key with its index). */

@@ -18,7 +18,7 @@ import {
 import { type Faults, parseChunkDelay, parseFaults } from "./faults.js";
 import { ANTHROPIC_MODELS, createdSeconds, findModel, type MockModel, OPENAI_MODELS } from "./models.js";
 import { openaiCompletion, openaiStream, readOpenAIRequest } from "./openai.js";
-import { type AnswerPlan, type NormalizedRequest, planAnswer, planChoices } from "./plan.js";
+import { type AnswerPlan, type NormalizedRequest, planAnswer, planChoices, refusalPlan } from "./plan.js";
 import { Rng } from "./rng.js";
 import { sseData, sseEvent } from "./sse.js";
 
@@ -265,7 +265,7 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
       return sendError(ctx, 404, `model: ${request.model}`);
     }
     if (countOnly) return sendJson(ctx, 200, { input_tokens: request.inputTokens });
-    const answer = plan(request);
+    const answer = faults.refusal ? refusalPlan(request, seed) : plan(request);
     const id = `msg_01${ids.alnum(22)}`;
     const stream = (body as { stream?: unknown }).stream === true;
     if (!stream) return sendBody(ctx, anthropicMessage(answer, id, request.model), faults);
@@ -293,7 +293,7 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
         },
       );
     }
-    const answers = planChoices(request, plan);
+    const answers = planChoices(request, faults.refusal ? (r) => refusalPlan(r, seed) : plan);
     const meta = {
       id: `chatcmpl-${ids.alnum(29)}`,
       created: Math.floor(Date.now() / 1000),
