@@ -6,6 +6,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { anthropicMessage, anthropicStream, readAnthropicRequest } from "./anthropic.js";
+import { checkCredential } from "./auth.js";
 import { type Corpus, loadCorpus } from "./corpus.js";
 import {
   anthropicError,
@@ -16,7 +17,7 @@ import {
   openaiError,
 } from "./errors.js";
 import { type Faults, parseChunkDelay, parseFaults } from "./faults.js";
-import { ANTHROPIC_MODELS, createdSeconds, findModel, type MockModel, OPENAI_MODELS } from "./models.js";
+import { anthropicModelPage, findModel, modelBody, openaiModelList } from "./models.js";
 import { openaiCompletion, openaiStream, readOpenAIRequest } from "./openai.js";
 import { type AnswerPlan, type NormalizedRequest, planAnswer, planChoices, refusalPlan } from "./plan.js";
 import { Rng } from "./rng.js";
@@ -322,78 +323,21 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
   };
 
   const handleModels = (ctx: Ctx, path: string, query: URLSearchParams) => {
-    const table = ctx.dialect === "anthropic" ? ANTHROPIC_MODELS : OPENAI_MODELS;
-    const anthropicShape = (m: MockModel) => ({
-      type: "model",
-      id: m.id,
-      display_name: m.displayName,
-      created_at: m.createdAt,
-    });
-    const openaiShape = (m: MockModel) => ({
-      id: m.id,
-      object: "model",
-      created: createdSeconds(m),
-      owned_by: "system",
-    });
-    if (path !== "/v1/models") {
-      const id = decodeURIComponent(path.slice("/v1/models/".length));
-      const model = findModel(ctx.dialect, id);
-      if (!model) {
-        return ctx.dialect === "anthropic"
-          ? sendError(ctx, 404, `model: ${id}`)
-          : sendError(ctx, 404, `The model '${id}' does not exist`, {
-              param: "model",
-              code: "model_not_found",
-            });
-      }
-      return sendJson(ctx, 200, ctx.dialect === "anthropic" ? anthropicShape(model) : openaiShape(model));
+    if (path === "/v1/models") {
+      return sendJson(ctx, 200, ctx.dialect === "anthropic" ? anthropicModelPage(query) : openaiModelList());
     }
-    if (ctx.dialect === "openai") return sendJson(ctx, 200, { object: "list", data: table.map(openaiShape) });
-    const limit = Math.min(1000, Math.max(1, Number(query.get("limit") ?? 20) || 20));
-    let start = 0;
-    let end = table.length;
-    const after = query.get("after_id");
-    const before = query.get("before_id");
-    if (after) start = table.findIndex((m) => m.id === after) + 1;
-    if (before)
-      end = Math.max(
-        0,
-        table.findIndex((m) => m.id === before),
-      );
-    let page = table.slice(start, end);
-    const hasMore = page.length > limit;
-    page = before && !after ? page.slice(-limit) : page.slice(0, limit);
-    return sendJson(ctx, 200, {
-      data: page.map(anthropicShape),
-      has_more: hasMore,
-      first_id: page[0]?.id ?? null,
-      last_id: page.at(-1)?.id ?? null,
-    });
+    const id = decodeURIComponent(path.slice("/v1/models/".length));
+    const model = findModel(ctx.dialect, id);
+    if (model) return sendJson(ctx, 200, modelBody(ctx.dialect, model));
+    return ctx.dialect === "anthropic"
+      ? sendError(ctx, 404, `model: ${id}`)
+      : sendError(ctx, 404, `The model '${id}' does not exist`, { param: "model", code: "model_not_found" });
   };
 
   const authorized = (ctx: Ctx): boolean => {
-    if (expectedKey === null) return true;
-    const headers = ctx.req.headers;
-    const auth = headers.authorization;
-    const token = typeof auth === "string" && auth.startsWith("Bearer ") ? auth.slice(7) : undefined;
-    if (ctx.dialect === "anthropic") {
-      // Anthropic takes the key in x-api-key; its current SDKs send it as a Bearer token instead.
-      const key = headers["x-api-key"];
-      if (key === expectedKey || (key === undefined && token === expectedKey)) return true;
-      sendError(
-        ctx,
-        401,
-        key === undefined && token === undefined ? "x-api-key header is required" : "invalid x-api-key",
-      );
-      return false;
-    }
-    if (token === expectedKey) return true;
-    const message =
-      token === undefined
-        ? "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)."
-        : `Incorrect API key provided: ${token.length > 8 ? `${token.slice(0, 3)}***${token.slice(-4)}` : "***"}.`;
-    sendError(ctx, 401, message, { code: token === undefined ? null : "invalid_api_key" });
-    return false;
+    const failure = checkCredential(ctx.dialect, ctx.req.headers, expectedKey);
+    if (failure) sendError(ctx, 401, failure.message, { code: failure.code });
+    return failure === null;
   };
 
   const serve = async (ctx: Ctx, body: Buffer, tooLarge: boolean) => {
