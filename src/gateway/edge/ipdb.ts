@@ -272,7 +272,8 @@ export class IpDatabase {
       let org = text.slice(i + 1, to).trim();
       if (org.length >= 2 && org.startsWith('"') && org.endsWith('"'))
         org = org.slice(1, -1).replaceAll('""', '"');
-      if (org !== "") this.orgs.set(asn, org);
+      // A copy, not a slice: a sliced string would keep the whole file's text alive.
+      if (org !== "") this.orgs.set(asn, Buffer.from(org, "utf8").toString("utf8"));
     }
     return asn;
   }

@@ -96,9 +96,16 @@ export function formatDuration(ms: number): string {
 
 /** Formats ms since epoch as RFC 3339 UTC with whole seconds, rounded up: "2026-02-01T12:00:01Z". */
 export function rfc3339Seconds(ms: number): string {
-  const iso = new Date(Math.ceil(ms / 1000) * 1000).toISOString();
-  return `${iso.slice(0, 19)}Z`;
+  const sec = Math.ceil(ms / 1000);
+  if (sec === lastSec) return lastText;
+  lastText = `${new Date(sec * 1000).toISOString().slice(0, 19)}Z`;
+  lastSec = sec;
+  return lastText;
 }
+
+// One-entry cache: within one second every reset time formats to the same few strings.
+let lastSec = Number.NaN;
+let lastText = "";
 
 function mostRestrictive(
   outcomes: readonly CheckOutcome[],
