@@ -285,8 +285,11 @@ export class RowBuffer6 {
       this.ends = grow(this.ends);
       this.values = grow(this.values);
     }
-    this.starts.set(start.subarray(0, 4), this.n * 4);
-    this.ends.set(end.subarray(0, 4), this.n * 4);
+    const o = this.n * 4;
+    for (let k = 0; k < 4; k++) {
+      this.starts[o + k] = start[k]!;
+      this.ends[o + k] = end[k]!;
+    }
     this.values[this.n] = value;
     this.n++;
   }
@@ -332,8 +335,10 @@ export class RowBuffer6 {
           break;
         }
       }
-      os.set(s.subarray(i * 4, i * 4 + 4), m * 4);
-      oe.set(e.subarray(i * 4, i * 4 + 4), m * 4);
+      for (let k = 0; k < 4; k++) {
+        os[m * 4 + k] = s[i * 4 + k]!;
+        oe[m * 4 + k] = e[i * 4 + k]!;
+      }
       ov[m] = v[i]!;
       m++;
       for (let x = tails.length - 1; x >= 0; x--) {

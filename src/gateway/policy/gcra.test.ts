@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ConfigError } from "../../core/errors.js";
-import { adjustTat, compileRule, emit, gcra, type Rule, type Tat } from "./gcra.js";
+import { adjustTat, compileRule, decodeTat, emit, encodeTat, gcra, type Rule, type Tat } from "./gcra.js";
 
 /** Runs `costs` at the same instant against one state, storing only allowed results. */
 function burstAt(
@@ -164,5 +164,15 @@ describe("compileRule", () => {
     assert.equal(r.den, 625);
     assert.deepEqual(r.dvt, { ms: 0, fr: 108 });
     assert.equal(compileRule(r), r);
+  });
+});
+
+describe("encodeTat / decodeTat", () => {
+  it("round-trips and rejects malformed state", () => {
+    const t = { ms: 1_700_000_060_000, fr: 3 };
+    assert.equal(encodeTat(t), "1700000060000:3");
+    assert.deepEqual(decodeTat(encodeTat(t)), t);
+    for (const bad of [null, undefined, "", "12", ":3", "a:b", "1:-1", "1.5:0"])
+      assert.equal(decodeTat(bad), undefined, String(bad));
   });
 });

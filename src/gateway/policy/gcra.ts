@@ -242,6 +242,25 @@ export function adjustTat(
   return ms < now ? { ms: now, fr: 0 } : { ms, fr };
 }
 
+/**
+ * The storage form of a TAT shared by every store: `"<ms>:<fr>"` (e.g. `"1700000060000:3"`), so a
+ * Redis value written by one implementation reads the same in another.
+ */
+export function encodeTat(tat: Tat): string {
+  return `${tat.ms}:${tat.fr}`;
+}
+
+/** Parses {@link encodeTat}'s form; undefined for anything else (treated as "no state"). */
+export function decodeTat(text: string | null | undefined): Tat | undefined {
+  if (text === null || text === undefined) return undefined;
+  const colon = text.indexOf(":");
+  if (colon <= 0) return undefined;
+  const ms = Number(text.slice(0, colon));
+  const fr = Number(text.slice(colon + 1));
+  if (!Number.isSafeInteger(ms) || !Number.isSafeInteger(fr) || fr < 0) return undefined;
+  return { ms, fr };
+}
+
 /** True when `tat` is not after `now`: the bucket is full and the entry may be dropped. */
 export function isExpired(tat: Tat, now: number): boolean {
   return tat.ms < now || (tat.ms === now && tat.fr === 0);

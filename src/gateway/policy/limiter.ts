@@ -2,16 +2,25 @@
  * Multi-check rate limiting over GCRA (./gcra.ts): a request is checked against several rules at
  * once (account requests/min, account tokens/min, org tokens/day…) and is charged all-or-nothing.
  * {@link MemoryLimiterStore} keeps TATs in a Map; a Redis store must implement the same
- * {@link LimiterStore} contract with one Lua script per call:
+ * {@link LimiterStore} contract with one Lua script per call (atomic, so replicas agree):
  *
  * ```
- * -- KEYS[i] = check key; ARGV = nowMs, then per check: cost, limit, periodMs, burst
- * pass 1: for each check i in order, tat_i = (the newTat of an earlier ALLOWED check with the same
- *         key) or GET KEYS[i]; r_i = gcra(tat_i, now, cost_i, rule_i)   -- see gcra.ts
- * if every r_i.allowed: for each i in order, SET KEYS[i] r_i.newTat PX ceil(newTat - now)
- * else: write nothing; outcomes of the checks that passed are re-computed with cost 0 (a peek),
- *       so their "remaining" is what is really left.
+ * -- KEYS[i] = check key; ARGV = now, then per check: cost, num, den, burst, dvt.ms, dvt.fr
+ * --   (from compileRule; a TAT is stored as the string "ms:fr", see encodeTat/decodeTat)
+ * pass 1: for each check i in order:
+ *           tat_i = the newTat of an earlier ALLOWED check with the same key, else decode(GET KEYS[i])
+ *           r_i   = gcra(tat_i, now, cost_i, rule_i)                       -- gcra.ts, step by step
+ * if every r_i.allowed:
+ *   for each i in order: SET KEYS[i] encode(r_i.newTat) PX max(1, r_i.resetAfterMs)
+ * else:
+ *   write nothing; the outcomes of checks that passed are recomputed with cost 0 (a peek) on the
+ *   stored state, so their "remaining" is what is really left; `denied` = the failing check with
+ *   the largest retryAfterMs (the first such in order on ties).
+ * adjust(key, rule, delta, now): t = adjustTat(decode(GET key), now, delta, rule);
+ *   DEL key if t <= now else SET key encode(t) PX ceil(t - now)
  * ```
+ * Expiry: a TAT not after `now` means a full bucket, so entries may vanish then (PX in Redis, the
+ * incremental {@link MemoryLimiterStore.sweep} here) without changing any decision.
  */
 
 import { adjustTat, type CompiledRule, gcra, isExpired, type Rule, type Tat } from "./gcra.js";
