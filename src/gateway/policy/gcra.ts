@@ -200,13 +200,25 @@ function unitsIn(ms: number, fr: number, rule: CompiledRule): number {
 }
 
 /**
- * Applies a usage correction to a stored TAT and returns the TAT to store: a positive `delta`
- * charges more units unconditionally (usage that already happened may push the key into debt), a
- * negative one refunds units but never below `now`, since a TAT in the past already means "full
- * bucket" and going further back would grant more than the burst.
+ * Applies a usage correction to a stored TAT and returns the TAT to store.
+ *
+ * A positive `delta` charges more units unconditionally, appended at max(tat, now): usage that
+ * already happened may push the key into debt.
+ *
+ * A negative `delta` refunds units, but only what the reservation still holds:
+ * - never below `now` (a TAT in the past already means "full bucket"; going further back would
+ *   grant more than the burst);
+ * - when `heldUntil` is given — the TAT stored right after the reservation was charged
+ *   (`CheckOutcome.tatAfter`) — at most `heldUntil - now`: the part of the reservation that time
+ *   has not yet paid back. Without this cap a late refund would also hand back units that other
+ *   requests spent meanwhile (the reserved units refilled "under" them). With it the result is
+ *   never more generous than if the reservation had been exact from the start.
  * ```
  * base   = max(tat or {now,0}, {now,0})
- * newTat = delta >= 0 and base + emit(delta) or max({now,0}, base - emit(-delta))
+ * delta >= 0:  newTat = base + emit(delta)
+ * delta <  0:  back = emit(-delta)
+ *              if heldUntil given: back = min(back, max({0,0}, heldUntil - {now,0}))
+ *              newTat = max({now,0}, base - back)
  * ```
  */
 export function adjustTat(
@@ -214,6 +226,7 @@ export function adjustTat(
   now: number,
   delta: number,
   ruleIn: Rule | CompiledRule,
+  heldUntil?: Tat,
 ): Tat {
   const rule = compileRule(ruleIn);
   let ms = now;
@@ -232,9 +245,20 @@ export function adjustTat(
     }
     return { ms, fr };
   }
-  const dec = emit(-delta, rule);
-  ms -= dec.ms;
-  fr -= dec.fr;
+  let backMs: number;
+  let backFr: number;
+  ({ ms: backMs, fr: backFr } = emit(-delta, rule));
+  if (heldUntil !== undefined) {
+    const leftMs = heldUntil.ms - now;
+    const leftFr = heldUntil.fr < rule.den ? heldUntil.fr : rule.den - 1;
+    if (leftMs < 0 || (leftMs === 0 && leftFr === 0)) return { ms, fr };
+    if (leftMs < backMs || (leftMs === backMs && leftFr < backFr)) {
+      backMs = leftMs;
+      backFr = leftFr;
+    }
+  }
+  ms -= backMs;
+  fr -= backFr;
   if (fr < 0) {
     fr += rule.den;
     ms -= 1;
