@@ -12,8 +12,10 @@
  * num = periodMs / g,  den = limit / g          -- T = num / den ms, reduced
  * ```
  * Nothing drifts and nothing is rounded: a rule of 90,000/min lets exactly 90,000 units through at
- * once and then exactly one every 2/3 ms. All intermediate integers stay below 2^53 because
- * {@link compileRule} requires `num * den <= 2^53 - 1`, so a Lua port (doubles, like JS) is exact too.
+ * once and then exactly one every 2/3 ms. Every intermediate value is an integer below 2^53 — so a
+ * Lua port (doubles, like JS) is exact too — as long as `num * den`, `cost * num` and
+ * `burst * num` are: {@link compileRule} checks `num * den` and the burst; costs of realistic size
+ * (1e9 tokens per day gives num = 54) are far from the limit.
  * `limit`, `periodMs`, `burst` and costs are integers (a fractional cost is rounded up first).
  *
  * ## Algorithm: gcra(tat | nil, now, cost, rule) with rule compiled as below
@@ -120,7 +122,7 @@ export function compileRule(rule: Rule | CompiledRule, what = "rate limit rule")
   const g = gcd(periodMs, limit);
   const num = periodMs / g;
   const den = limit / g;
-  if (num * den > Number.MAX_SAFE_INTEGER) {
+  if (num * den > Number.MAX_SAFE_INTEGER || burst * num > Number.MAX_SAFE_INTEGER) {
     throw new ConfigError(
       `${what}: ${limit} per ${periodMs} ms is too fine-grained for exact arithmetic; use a rounder limit or a shorter period`,
     );
