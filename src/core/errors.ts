@@ -72,6 +72,11 @@ export const ERRORS = {
     kind: "api_error",
     message: "The upstream stream ended unexpectedly.",
   },
+  DG_CLIENT_CLOSED: {
+    status: 499,
+    kind: "invalid_request",
+    message: "The client closed the connection before the exchange completed.",
+  },
   DG_OVERLOADED: { status: 529, kind: "overloaded", message: "The gateway is overloaded." },
   DG_INTERNAL: { status: 500, kind: "api_error", message: "Internal gateway error." },
 } as const satisfies Record<string, Entry>;
