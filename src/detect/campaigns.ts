@@ -50,7 +50,7 @@ export interface Assessment {
   cotRate: number;
 }
 
-const MAX_SAMPLE = 400;
+const MAX_SAMPLE = 200;
 
 /** Judges a cluster. `window` carries the test window between passes and is updated in place. */
 export function assessCluster(
@@ -83,7 +83,7 @@ export function assessCluster(
     if (p.verified === true) verified++;
     const age = p.ageAtFirstUseDays();
     if (!Number.isNaN(age) && age < cfg.freshDays) fresh++;
-    const ev = accountEvidence(p, cfg, ctx.abused);
+    const ev = accountEvidence(p, cfg, ctx.abused, false);
     deceptionSum += Math.max(0, ev.deception + ev.trust);
     for (let i = 0; i < p.keys.length; i++) {
       const k = p.keys[i]!;

@@ -40,9 +40,11 @@ interface CampaignState {
   window: WindowState;
   totals: WindowState;
   size: number;
+  lastPass: number;
 }
 
 const MAX_KEYS = 64;
+const MAX_TEMPLATE_KEYS = 12;
 const DAY = 86_400_000;
 const rank = (v: Verdict) => VERDICT_ORDER.indexOf(v);
 const BROWSER = /^browser-/;
@@ -182,14 +184,28 @@ export class DetectionEngine {
     for (let i = 0; i < templates.length; i++) {
       const key = keyOfHash(KeyType.template, templates[i]!);
       const b = this.index.buckets.get(key);
-      if (b) {
-        if (!p.keys.includes(key)) this.addKey(p, key, KeyType.template, "", join);
-        if (b.df >= 2) shared = true;
-      } else if (i < 2) {
+      // share of this account's traffic on the template (a system prompt counts as a template in use)
+      let count = p.n;
+      if (i < 2) {
         const hh = i === 0 ? p.heads : p.tails;
         const j = hh.keys.indexOf(templates[i]!);
-        if (j >= 0 && hh.counts[j]! >= this.cfg.templatePromoteCount)
+        count = j >= 0 ? hh.counts[j]! : 0;
+      }
+      const concentrated = p.n <= 3 || count / p.n >= 0.1;
+      if (b) {
+        if (concentrated && p.templateKeys < MAX_TEMPLATE_KEYS && !p.keys.includes(key)) {
           this.addKey(p, key, KeyType.template, "", join);
+          p.templateKeys++;
+        }
+        if (b.df >= 2) shared = true;
+      } else if (
+        i < 2 &&
+        count >= this.cfg.templatePromoteCount &&
+        concentrated &&
+        p.templateKeys < MAX_TEMPLATE_KEYS
+      ) {
+        this.addKey(p, key, KeyType.template, "", join);
+        p.templateKeys++;
       }
     }
     if (shared) {
@@ -394,7 +410,9 @@ export class DetectionEngine {
     }
     this.banCascades(now, touched);
     if (this.passes % 10 === 0) for (const c of this.campaigns.values()) touched.add(this.find(c.root));
-    for (const root of touched) this.assess(this.find(root), now, out);
+    const roots = new Set<number>();
+    for (const root of touched) roots.add(this.find(root));
+    for (const root of roots) this.assess(root, now, out);
     for (const idx of dirty) {
       const p = this.profiles[idx]!;
       this.evaluate(p, now, out);
@@ -580,10 +598,20 @@ export class DetectionEngine {
         window: { n: 0, cot: 0, templated: 0 },
         totals: { n: 0, cot: 0, templated: 0 },
         size: 0,
+        lastPass: 0,
       };
       this.campaigns.set(c.id, c);
       this.rootCampaign.set(root, c);
     }
+    // Re-judge a known cluster only when it grew noticeably, when it is not enforced yet, or now and then.
+    if (
+      c.assessment &&
+      members.length < c.size * 1.1 + 2 &&
+      this.passes - c.lastPass < (isEnforced(c.verdict) ? 30 : 3)
+    ) {
+      return;
+    }
+    c.lastPass = this.passes;
     const profiles = members.map((m) => this.profiles[m]!);
     const a = assessCluster(profiles, this.context(), c.window, c.totals);
     c.assessment = a;
@@ -627,11 +655,24 @@ export class DetectionEngine {
   }
 
   private evaluate(p: AccountProfile, now: number, out: Decision[]): void {
-    const e = accountEvidence(p, this.cfg, this.abused);
+    let e = accountEvidence(p, this.cfg, this.abused, false);
     let verdict = individualVerdict(e, p.n, this.cfg);
     let protect = isEnforced(verdict) && p.cot / Math.max(1, p.n) >= this.cfg.verdict.protectCotRate;
-    let reasons = e.reasons;
     const c = p.campaignId !== null ? this.campaignFor(p) : null;
+    const campaignVerdict = c?.assessment && c.verdict !== "allow" ? c.verdict : "allow";
+    const candidate = rank(campaignVerdict) > rank(verdict) ? campaignVerdict : verdict;
+    if (isEnforced(p.verdict) && rank(candidate) <= rank(p.verdict)) return; // enforcement is sticky
+    const candidateProtect =
+      isEnforced(candidate) &&
+      (protect || (candidate === campaignVerdict && c?.assessment?.protect === true) || p.protect);
+    if (candidate === p.verdict && candidateProtect === p.protect) {
+      p.score =
+        Math.round((e.shape + Math.max(0, e.deception + e.trust) + (c?.assessment?.score ?? 0)) * 1000) /
+        1000;
+      return;
+    }
+    e = accountEvidence(p, this.cfg, this.abused, true);
+    let reasons = e.reasons;
     if (c?.assessment && rank(c.verdict) >= rank(verdict) && c.verdict !== "allow") {
       verdict = c.verdict;
       protect = protect || c.assessment.protect;

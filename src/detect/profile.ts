@@ -66,6 +66,8 @@ export class AccountProfile {
   /** Global index keys this account belongs to, with their key types (keys.ts). */
   readonly keys: number[] = [];
   readonly keyTypes: number[] = [];
+  /** Template keys held (capped). */
+  templateKeys = 0;
   /** Key set changed since the last linking pass. */
   dirty = false;
   /** Last values turned into index keys (skip re-keying unchanged attributes). */
