@@ -47,6 +47,8 @@ export interface Assessment {
   exchanges: number;
   /** Keys held by many members: new accounts holding enough of them join at once. */
   signature: number[];
+  /** Identity and content keys among the signature (not shared network infrastructure). */
+  core: number[];
   cotRate: number;
 }
 
@@ -261,7 +263,8 @@ export function assessCluster(
     }
   }
   const pivotShare = newModel / Math.max(1, sampleN);
-  if (pivotShare >= 0.15 && pivotShare >= cfg.releasePivotRatio * ctx.globalNewModelShare) {
+  const pivot = pivotShare >= 0.15 && pivotShare >= cfg.releasePivotRatio * ctx.globalNewModelShare;
+  if (pivot) {
     add(
       "campaign.release_pivot",
       "Cluster moved its traffic to a newly released model within a day",
@@ -282,17 +285,39 @@ export function assessCluster(
     if (caps[i]! / Math.max(1, sampleN) >= 0.2) capabilities.push(CAPABILITIES[i]!);
   // verdict
   const v = cfg.verdict;
-  const distillation = shapeScore > 0.3 || relay || (tpl !== undefined && tpl.share >= 0.5) || sync >= 0.3;
+  // Distillation-shaped traffic: reasoning / templated shape, the relay test against benign
+  // reference traffic, synchrony on shared templates, or the hydra's tells (pivot, cascade).
+  const ownedTemplate = tpl !== undefined && tpl.share >= 0.5 && ctx.keyDf(tpl.key) <= 2 * size + 5;
+  const distillation =
+    shapeScore > 0.3 ||
+    relay ||
+    (ownedTemplate && templatedRate >= 0.5) ||
+    sync >= 0.3 ||
+    pivot ||
+    cascade > 0;
   // Enforcement needs coordination beyond a shared template (synchrony, owned infrastructure, a
   // creation burst, a ban cascade) or members' own deception; blocking needs both.
   const coordinated =
     sync >= 0.2 || infraShare >= 0.5 || burstAccounts >= cfg.creationBurstMin || cascade > 0;
-  const deceptive = meanDeception >= 0.8;
+  const deceptive = meanDeception >= v.campaignDeception;
+  // A ring of fresh or disguised identities with strong deception is enforceable whatever it asks;
+  // otherwise the traffic itself must look like distillation.
+  const fraudRing = coordinated && meanDeception >= v.campaignStrongDeception;
   let verdict: Verdict = "allow";
-  if (covert && distillation && coordinated && deceptive && score >= v.campaignBlock) verdict = "block";
-  else if (covert && distillation && (coordinated || deceptive) && score >= v.campaignThrottle)
+  if (covert && coordinated && deceptive && (distillation || fraudRing) && score >= v.campaignBlock) {
+    verdict = "block";
+  } else if (
+    covert &&
+    (coordinated || deceptive) &&
+    (distillation || fraudRing) &&
+    score >= v.campaignThrottle
+  ) {
     verdict = "throttle";
-  else if (distillation && score >= v.campaignThrottle - 0.6) verdict = declared ? "review" : "monitor";
+  } else if (declared) {
+    if (shapeScore >= 1) verdict = "review";
+  } else if (distillation && score >= v.campaignThrottle - 0.6) {
+    verdict = "monitor";
+  }
   if (declared) {
     reasons.push({
       id: "campaign.declared_org",
@@ -300,12 +325,19 @@ export function assessCluster(
       evidence: { org_share: round(dominantOrg / m), verified_share: round(verified / m) },
     });
   }
-  // signature: keys most members hold and that are mostly held by members
+  // signature: keys this cluster "owns" (held by several members, and most of their holders are
+  // members); identity keys among them (cards, creation windows, mail domains, templates) form the core
   const signature: number[] = [];
+  const core: number[] = [];
+  const minHolders = Math.max(2, 0.02 * m);
   for (const [k, c] of keyCounts) {
-    if (c / m < 0.2) continue;
+    if (c < minHolders) continue;
     const df = ctx.keyDf(k);
-    if (df <= size * 2 + 5) signature.push(k);
+    if (df === 0 || ((c / m) * size) / df < 0.5) continue;
+    signature.push(k);
+    const t = Math.floor(k / 2 ** 50);
+    if (t === KeyType.payment || t === KeyType.creation || t === KeyType.email || t === KeyType.template)
+      core.push(k);
   }
   const indicators: Record<string, unknown>[] = [];
   for (const [name, val] of Object.entries(infra)) indicators.push({ type: name, ...(val as object) });
@@ -322,6 +354,7 @@ export function assessCluster(
     indicators,
     exchanges: totalN,
     signature,
+    core,
     cotRate,
   };
 }

@@ -41,10 +41,13 @@ interface CampaignState {
   totals: WindowState;
   size: number;
   lastPass: number;
+  /** Identity / content keys owned by the campaign (see campaigns.ts). */
+  core: Set<number>;
 }
 
 const MAX_KEYS = 64;
 const MAX_TEMPLATE_KEYS = 12;
+const MAX_PER_TYPE = 16;
 const DAY = 86_400_000;
 const rank = (v: Verdict) => VERDICT_ORDER.indexOf(v);
 const BROWSER = /^browser-/;
@@ -59,6 +62,14 @@ function templateShare(p: AccountProfile, key: number): number {
   if (j >= 0) c = Math.max(c, p.tails.counts[j]!);
   if (c === 0) return 1; // a system-prompt key: fixed for the account's app
   return c / Math.max(1, p.n);
+}
+
+/** Jaccard similarity of two small sets. */
+function setJaccard<T>(a: readonly T[], b: readonly T[]): number {
+  let both = 0;
+  for (const x of a) if (b.includes(x)) both++;
+  const union = a.length + b.length - both;
+  return union === 0 ? 0 : both / union;
 }
 
 /** Engine options that are not detection thresholds. */
@@ -275,6 +286,11 @@ export class DetectionEngine {
     onAdd: (k: number) => void,
   ): void {
     if (p.keys.length >= MAX_KEYS || p.keys.includes(key)) return;
+    if (type !== KeyType.template) {
+      let same = 0;
+      for (const t of p.keyTypes) if (t === type) same++;
+      if (same >= MAX_PER_TYPE) return;
+    }
     const b = this.index.add(key, p.index, label);
     p.keys.push(key);
     p.keyTypes.push(type);
@@ -421,7 +437,7 @@ export class DetectionEngine {
   }
 
   private npop(): number {
-    return Math.max(this.profiles.length, 5000);
+    return Math.max(this.profiles.length, this.cfg.idfMinPopulation);
   }
 
   private creationBursts(): void {
@@ -485,9 +501,10 @@ export class DetectionEngine {
     const npop = this.npop();
     const maxDf = this.cfg.maxKeyShare * npop;
     const buckets: Bucket[] = [];
+    const rotating = p.asns.size >= 4;
     for (const k of p.keys) {
       const b = this.index.buckets.get(k);
-      if (b && b.df >= 2 && b.df <= maxDf) buckets.push(b);
+      if (b && b.df >= 2 && (b.df <= maxDf || (rotating && typeOfKey(k) === KeyType.asn))) buckets.push(b);
     }
     if (buckets.length === 0) return;
     buckets.sort((x, y) => x.df - y.df);
@@ -525,16 +542,31 @@ export class DetectionEngine {
       if (t === undefined) continue;
       const b = this.index.buckets.get(k);
       if (!b || b.df > maxDf) continue;
-      const idf = Math.log(npop / b.df);
+      // Commodity attributes (SDK stacks, networks, mail domains, prompts) count by rarity; a shared
+      // card or a creation burst is evidence however many accounts share it.
+      const idf = t === KeyType.payment || t === KeyType.creation ? this.cfg.idfFull : Math.log(npop / b.df);
       let v = this.typeWeight(t, w) * Math.min(1, idf / this.cfg.idfFull);
       if (t === KeyType.template) v *= Math.min(1, Math.min(templateShare(p, k), templateShare(q, k)) / 0.3);
-      if (v > best[t]!) best[t] = v;
+      // several rare shared stacks, prefixes or networks (a proxy pool, a UA pool) add up, to 3x the weight
+      if (t === KeyType.tlsUa || t === KeyType.prefix || t === KeyType.asn) {
+        best[t] = Math.min(3 * this.typeWeight(t, w), best[t]! + v);
+      } else if (v > best[t]!) best[t] = v;
     }
-    let sum = 0;
-    for (const v of best) sum += v;
+    let identity = best[KeyType.template]! + best[KeyType.payment]! + best[KeyType.creation]!;
+    identity += best[KeyType.email]! + best[KeyType.org]!;
     const j = p.sync.jaccard(q.sync);
-    if (j > 0.1) sum += w.sync * Math.min(1, (j - 0.1) / 0.4);
-    return sum;
+    if (j > 0.1) identity += w.sync * Math.min(1, (j - 0.1) / 0.4);
+    let infra = best[KeyType.prefix]! + best[KeyType.asn]! + best[KeyType.tlsUa]!;
+    // Both rotate over many networks, and over the same ones: one proxy footprint.
+    if (p.asns.size >= 4 && q.asns.size >= 4) {
+      const overlap = setJaccard(p.asns.values, q.asns.values);
+      infra += w.rotation * Math.min(1, Math.max(0, (overlap - 0.2) / 0.5));
+    }
+    // Without identity evidence (a card, a creation burst, a mail domain, an org, synchrony; a shared
+    // template alone is not enough) network infrastructure (a relay, a VPN exit, a NAT) links only
+    // when it is a whole shared pool: several rare prefixes and several rare client stacks.
+    if (identity < this.cfg.identityMinLink) return infra >= this.cfg.infraOnlyLink ? infra : 0;
+    return identity + infra;
   }
 
   private banCascades(now: number, touched: Set<number>): void {
@@ -547,14 +579,16 @@ export class DetectionEngine {
       }
       const banned = this.profiles[ban.idx]!;
       const slot = Math.floor(ban.t / SLOT_MS);
-      const sibs = new Set<number>();
+      const sampled: number[] = [];
       for (const k of banned.keys) {
-        if (typeOfKey(k) === KeyType.asn || typeOfKey(k) === KeyType.email) continue;
+        // siblings by identity or client stack, not by a shared network (a relay also carries others)
+        const kt = typeOfKey(k);
+        if (kt === KeyType.asn || kt === KeyType.email || kt === KeyType.prefix) continue;
         const b = this.index.buckets.get(k);
         if (b && b.df >= 2 && b.df <= this.cfg.maxKeyShare * this.npop())
-          this.index.sample(b, 32, ban.idx, sibs as unknown as number[]);
+          this.index.sample(b, 32, ban.idx, sampled);
       }
-      for (const s of sibs) {
+      for (const s of new Set(sampled)) {
         const q = this.profiles[s]!;
         if (q.bannedMs !== 0) continue;
         const before = q.recentCount(slot - 3, slot - 1);
@@ -599,6 +633,7 @@ export class DetectionEngine {
         totals: { n: 0, cot: 0, templated: 0 },
         size: 0,
         lastPass: 0,
+        core: new Set(),
       };
       this.campaigns.set(c.id, c);
       this.rootCampaign.set(root, c);
@@ -615,6 +650,7 @@ export class DetectionEngine {
     const profiles = members.map((m) => this.profiles[m]!);
     const a = assessCluster(profiles, this.context(), c.window, c.totals);
     c.assessment = a;
+    for (const k of a.core) c.core.add(k);
     const previous = c.verdict;
     let verdict = a.verdict;
     if (isEnforced(previous) && rank(verdict) < rank(previous)) verdict = previous;
@@ -654,12 +690,35 @@ export class DetectionEngine {
     return c ?? null;
   }
 
+  /**
+   * Whether a cluster member shares the campaign's identity core (its cards, creation windows, mail
+   * domains, templates), or carries strong deception itself. Accounts that only share network
+   * infrastructure with a campaign (a reseller relay, a VPN exit) do not inherit its verdict.
+   */
+  private coreMember(p: AccountProfile, c: CampaignState, e: { deception: number; trust: number }): boolean {
+    if (e.deception + e.trust >= this.cfg.verdict.campaignStrongDeception) return true;
+    const core = c.core;
+    if (core.size === 0) return false;
+    const w = this.cfg.linkWeights;
+    let score = 0;
+    let types = 0;
+    for (let i = 0; i < p.keys.length; i++) {
+      if (!core.has(p.keys[i]!)) continue;
+      const t = p.keyTypes[i]!;
+      if (types & (1 << t)) continue;
+      types |= 1 << t;
+      score += this.typeWeight(t, w);
+    }
+    return score >= this.cfg.verdict.coreMatch;
+  }
+
   private evaluate(p: AccountProfile, now: number, out: Decision[]): void {
     let e = accountEvidence(p, this.cfg, this.abused, false);
     let verdict = individualVerdict(e, p.n, this.cfg);
     let protect = isEnforced(verdict) && p.cot / Math.max(1, p.n) >= this.cfg.verdict.protectCotRate;
     const c = p.campaignId !== null ? this.campaignFor(p) : null;
-    const campaignVerdict = c?.assessment && c.verdict !== "allow" ? c.verdict : "allow";
+    const inherits = c !== null && c.assessment !== null && c.verdict !== "allow" && this.coreMember(p, c, e);
+    const campaignVerdict = inherits ? c.verdict : "allow";
     const candidate = rank(campaignVerdict) > rank(verdict) ? campaignVerdict : verdict;
     if (isEnforced(p.verdict) && rank(candidate) <= rank(p.verdict)) return; // enforcement is sticky
     const candidateProtect =
@@ -673,7 +732,7 @@ export class DetectionEngine {
     }
     e = accountEvidence(p, this.cfg, this.abused, true);
     let reasons = e.reasons;
-    if (c?.assessment && rank(c.verdict) >= rank(verdict) && c.verdict !== "allow") {
+    if (inherits && c?.assessment && rank(c.verdict) >= rank(verdict)) {
       verdict = c.verdict;
       protect = protect || c.assessment.protect;
       reasons = [
@@ -704,7 +763,7 @@ export class DetectionEngine {
       previous,
       protect,
       timeMs: now,
-      campaignId: c && c.verdict !== "allow" ? c.id : null,
+      campaignId: inherits && c ? c.id : null,
       reasons,
     });
   }
@@ -735,7 +794,8 @@ export class DetectionEngine {
     const campaignMembers = new Map<string, string[]>();
     for (const p of this.profiles) {
       const c = this.campaignFor(p);
-      const cid = c && reported.has(c.id) ? c.id : null;
+      let cid = c && reported.has(c.id) ? c.id : null;
+      if (c && cid && !this.coreMember(p, c, accountEvidence(p, this.cfg, this.abused, false))) cid = null;
       if (cid) {
         let list = campaignMembers.get(cid);
         if (!list) {

@@ -218,7 +218,9 @@ export function individualVerdict(e: AccountEvidence, n: number, cfg: DetectorCo
   const v = cfg.verdict;
   const d = e.deception + e.trust;
   if (d >= v.blockDeception && e.shape >= v.throttleShape) return "block";
+  if (d >= v.fraudBlock && n >= 3) return "block";
   if (d >= v.throttleDeception && e.shape >= v.throttleShape) return "throttle";
+  if (d >= v.fraudThrottle && n >= 3) return "throttle";
   if (e.shape >= v.reviewShape && n >= v.reviewMinRequests) return "review";
   if (e.shape >= v.monitorShape || d >= v.monitorDeception) return "monitor";
   return "allow";
