@@ -114,9 +114,9 @@ export const DetectorConfigSchema = z
         /** Mean net member deception above which a coordinated cluster is enforced without distillation-shaped content. */
         campaignStrongDeception: num(2),
         /** Net deception (deception + trust) at which one account is throttled on its own, whatever its content. */
-        fraudThrottle: num(3),
+        fraudThrottle: num(3.5),
         /** Net deception at which one account is blocked on its own. */
-        fraudBlock: num(4),
+        fraudBlock: num(4.5),
         /** Weight of campaign identity keys (link weights) a member must share to inherit the campaign verdict. */
         coreMatch: num(1),
         /** Members' share of reasoning-eliciting requests above which throttled accounts also get protect. */

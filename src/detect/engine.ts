@@ -8,7 +8,13 @@
 import type { AccountVerdict, CampaignReport, DetectionReport, Reason, Verdict } from "../events/report.js";
 import { isEnforced, VERDICT_ORDER } from "../events/report.js";
 import type { ExchangeEvent } from "../events/types.js";
-import { type Assessment, assessCluster, type CampaignContext, type WindowState } from "./campaigns.js";
+import {
+  type Assessment,
+  assessCluster,
+  type CampaignContext,
+  MIN_SYNC_TOKENS,
+  type WindowState,
+} from "./campaigns.js";
 import { type DetectorConfig, defaultConfig } from "./config.js";
 import { extractFeatures, type RequestFeatures } from "./features.js";
 import { mix2 } from "./hash.js";
@@ -64,6 +70,10 @@ function templateShare(p: AccountProfile, key: number): number {
   return c / Math.max(1, p.n);
 }
 
+function isNetwork(t: number): boolean {
+  return t === KeyType.asn || t === KeyType.prefix;
+}
+
 /** Jaccard similarity of two small sets. */
 function setJaccard<T>(a: readonly T[], b: readonly T[]): number {
   let both = 0;
@@ -92,6 +102,7 @@ export class DetectionEngine {
   private readonly campaigns = new Map<string, CampaignState>();
   private readonly rootCampaign = new Map<number, CampaignState>();
   private readonly signature = new Map<number, CampaignState>();
+  private readonly aliases = new Map<string, string>();
   private readonly modelFirstSeen = new Map<string, number>();
   private readonly restricted: Set<string>;
   private readonly abused: Set<string>;
@@ -317,22 +328,32 @@ export class DetectionEngine {
     const c = this.signature.get(key);
     if (!c) return false;
     const w = this.cfg.linkWeights;
-    let score = 0;
-    const seen = new Set<number>();
+    // Same rule as a link: identity evidence plus infrastructure, or a whole shared network pool.
+    const best = [0, 0, 0, 0, 0, 0, 0, 0];
     for (let i = 0; i < p.keys.length; i++) {
       const k = p.keys[i]!;
       if (this.signature.get(k) !== c) continue;
       const t = p.keyTypes[i]!;
-      if (seen.has(t)) continue;
-      seen.add(t);
-      score += this.typeWeight(t, w);
+      const v = this.typeWeight(t, w);
+      if (t === KeyType.tlsUa || t === KeyType.prefix || t === KeyType.asn)
+        best[t] = Math.min(3 * v, best[t]! + v);
+      else best[t] = v;
     }
-    if (score < this.cfg.linkThreshold) return false;
-    this.union(p.index, this.find(c.root));
-    const root = this.find(p.index);
-    this.rootCampaign.set(root, c);
-    c.root = root;
+    const identity =
+      best[KeyType.template]! +
+      best[KeyType.payment]! +
+      best[KeyType.creation]! +
+      best[KeyType.email]! +
+      best[KeyType.org]!;
+    const infra = best[KeyType.prefix]! + best[KeyType.asn]! + best[KeyType.tlsUa]!;
+    const ok =
+      identity >= this.cfg.identityMinLink
+        ? identity + infra >= this.cfg.linkThreshold
+        : infra >= this.cfg.infraOnlyLink;
+    if (!ok) return false;
+    // attach without merging clusters: the joiner's own links decide its cluster later
     p.campaignId = c.id;
+    p.joined = c.id;
     return true;
   }
 
@@ -400,8 +421,19 @@ export class DetectionEngine {
     return ra;
   }
 
+  private aliasOf(id: string): CampaignState | null {
+    let cur = this.aliases.get(id);
+    for (let i = 0; cur && i < 16; i++) {
+      const c = this.campaigns.get(cur);
+      if (c) return c;
+      cur = this.aliases.get(cur);
+    }
+    return null;
+  }
+
   private retire(old: CampaignState, into: CampaignState): void {
     this.campaigns.delete(old.id);
+    this.aliases.set(old.id, into.id);
     for (const [k, c] of this.signature) if (c === old) this.signature.set(k, into);
   }
 
@@ -501,10 +533,10 @@ export class DetectionEngine {
     const npop = this.npop();
     const maxDf = this.cfg.maxKeyShare * npop;
     const buckets: Bucket[] = [];
-    const rotating = p.asns.size >= 4;
+    const rotating = p.asns.size >= 4 || p.prefixes.size >= 4;
     for (const k of p.keys) {
       const b = this.index.buckets.get(k);
-      if (b && b.df >= 2 && (b.df <= maxDf || (rotating && typeOfKey(k) === KeyType.asn))) buckets.push(b);
+      if (b && b.df >= 2 && (b.df <= maxDf || (rotating && isNetwork(typeOfKey(k))))) buckets.push(b);
     }
     if (buckets.length === 0) return;
     buckets.sort((x, y) => x.df - y.df);
@@ -554,19 +586,32 @@ export class DetectionEngine {
     }
     let identity = best[KeyType.template]! + best[KeyType.payment]! + best[KeyType.creation]!;
     identity += best[KeyType.email]! + best[KeyType.org]!;
-    const j = p.sync.jaccard(q.sync);
+    const j = p.sync.count >= MIN_SYNC_TOKENS && q.sync.count >= MIN_SYNC_TOKENS ? p.sync.jaccard(q.sync) : 0;
     if (j > 0.1) identity += w.sync * Math.min(1, (j - 0.1) / 0.4);
     let infra = best[KeyType.prefix]! + best[KeyType.asn]! + best[KeyType.tlsUa]!;
-    // Both rotate over many networks, and over the same ones: one proxy footprint.
-    if (p.asns.size >= 4 && q.asns.size >= 4) {
-      const overlap = setJaccard(p.asns.values, q.asns.values);
-      infra += w.rotation * Math.min(1, Math.max(0, (overlap - 0.2) / 0.5));
+    // Both rotate over many networks or prefixes, and over the same ones: one proxy pool.
+    let pool = 0;
+    if (p.asns.size >= 4 && q.asns.size >= 4) pool = setJaccard(p.asns.values, q.asns.values);
+    if (p.prefixes.size >= 4 && q.prefixes.size >= 4) {
+      pool = Math.max(pool, setJaccard(p.prefixes.values, q.prefixes.values));
     }
+    infra += w.rotation * Math.min(1, Math.max(0, (pool - 0.2) / 0.5));
     // Without identity evidence (a card, a creation burst, a mail domain, an org, synchrony; a shared
     // template alone is not enough) network infrastructure (a relay, a VPN exit, a NAT) links only
     // when it is a whole shared pool: several rare prefixes and several rare client stacks.
-    if (identity < this.cfg.identityMinLink) return infra >= this.cfg.infraOnlyLink ? infra : 0;
+    // An operator provisions its accounts alike: infrastructure alone links two accounts only when
+    // both are fresh or both are established (a relay may carry an old reseller and a new hydra).
+    if (identity < this.cfg.identityMinLink) {
+      return infra >= this.cfg.infraOnlyLink && this.ageClass(p) === this.ageClass(q) ? infra : 0;
+    }
     return identity + infra;
+  }
+
+  /** 0 fresh, 1 in between or unknown, 2 established (account age at first use). */
+  private ageClass(p: AccountProfile): number {
+    const age = p.ageAtFirstUseDays();
+    if (Number.isNaN(age)) return 1;
+    return age < this.cfg.freshDays ? 0 : age >= this.cfg.establishedDays ? 2 : 1;
   }
 
   private banCascades(now: number, touched: Set<number>): void {
@@ -612,6 +657,7 @@ export class DetectionEngine {
       refTemplatedRate: this.refN ? this.refTemplated / this.refN : 0.3,
       keyLabel: (k) => this.index.buckets.get(k)?.label ?? "",
       keyDf: (k) => this.index.buckets.get(k)?.df ?? 0,
+      commonDf: this.cfg.maxKeyShare * this.npop(),
     };
   }
 
@@ -687,7 +733,8 @@ export class DetectionEngine {
 
   private campaignFor(p: AccountProfile): CampaignState | null {
     const c = this.rootCampaign.get(this.find(p.index));
-    return c ?? null;
+    if (c) return c;
+    return p.joined !== null ? (this.campaigns.get(p.joined) ?? this.aliasOf(p.joined)) : null;
   }
 
   /**
@@ -697,6 +744,23 @@ export class DetectionEngine {
    */
   private coreMember(p: AccountProfile, c: CampaignState, e: { deception: number; trust: number }): boolean {
     if (e.deception + e.trust >= this.cfg.verdict.campaignStrongDeception) return true;
+    const foot = c.assessment?.footprintAsns;
+    if (foot && foot.length >= 4 && p.asns.values.length >= 4) {
+      let inFoot = 0;
+      for (const a of p.asns.values) if (foot.includes(a)) inFoot++;
+      if (inFoot / p.asns.values.length >= 0.5) return true;
+    }
+    const pfx = c.assessment?.footprintPrefixes;
+    if (
+      pfx &&
+      pfx.length >= 4 &&
+      p.prefixes.values.length >= 4 &&
+      this.ageClass(p) === c.assessment?.ageClass
+    ) {
+      let inFoot = 0;
+      for (const a of p.prefixes.values) if (pfx.includes(a)) inFoot++;
+      if (inFoot / p.prefixes.values.length >= 0.5) return true;
+    }
     const core = c.core;
     if (core.size === 0) return false;
     const w = this.cfg.linkWeights;

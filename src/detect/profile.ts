@@ -83,6 +83,8 @@ export class AccountProfile {
   protect = false;
   score = 0;
   campaignId: string | null = null;
+  /** Campaign joined through its signature (without a link of its own yet). */
+  joined: string | null = null;
   firstFlaggedMs = 0;
   /** n at the last evaluation. */
   evaluatedAt = 0;
