@@ -371,7 +371,10 @@ export function assessCluster(
   const deceptive = meanDeception >= v.campaignDeception;
   // A ring of fresh or disguised identities with strong deception is enforceable whatever it asks;
   // otherwise the traffic itself must look like distillation.
-  const fraudRing = coordinated && meanDeception >= v.campaignStrongDeception;
+  // Sign-up fraud: most members are fresh or were created in a burst. Rings of aged accounts (bought
+  // accounts, or a reseller's pool) are judged by their traffic instead.
+  const newIdentities = fresh / m >= 0.5 || burstAccounts >= cfg.creationBurstMin;
+  const fraudRing = coordinated && newIdentities && meanDeception >= v.campaignStrongDeception;
   let verdict: Verdict = "allow";
   if (covert && coordinated && deceptive && (distillation || fraudRing) && score >= v.campaignBlock) {
     verdict = "block";

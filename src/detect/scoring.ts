@@ -15,6 +15,8 @@ export interface AccountEvidence {
   shape: number;
   deception: number;
   trust: number;
+  /** The account is fresh or was created in a burst (sign-up fraud is possible). */
+  newIdentity: boolean;
   reasons: Reason[];
 }
 
@@ -210,7 +212,8 @@ export function accountEvidence(
       org_id: p.orgId,
     }));
   }
-  return { shape, deception, trust, reasons };
+  const newIdentity = (!Number.isNaN(age) && age < cfg.freshDays) || p.flags.creationBurst > 0;
+  return { shape, deception, trust, newIdentity, reasons };
 }
 
 /** The verdict an account earns on its own evidence (campaign membership is applied by the engine). */
@@ -218,9 +221,9 @@ export function individualVerdict(e: AccountEvidence, n: number, cfg: DetectorCo
   const v = cfg.verdict;
   const d = e.deception + e.trust;
   if (d >= v.blockDeception && e.shape >= v.throttleShape) return "block";
-  if (d >= v.fraudBlock && n >= 3) return "block";
+  if (d >= v.fraudBlock && n >= 3 && e.newIdentity) return "block";
   if (d >= v.throttleDeception && e.shape >= v.throttleShape) return "throttle";
-  if (d >= v.fraudThrottle && n >= 3) return "throttle";
+  if (d >= v.fraudThrottle && n >= 3 && e.newIdentity) return "throttle";
   if (e.shape >= v.reviewShape && n >= v.reviewMinRequests) return "review";
   if (e.shape >= v.monitorShape || d >= v.monitorDeception) return "monitor";
   return "allow";
