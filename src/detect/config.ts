@@ -57,7 +57,7 @@ export const DetectorConfigSchema = z
     /** Inverse document frequency (ln(N/df)) at which a shared key gets its full weight. */
     idfFull: num(4),
     /** Smallest cluster reported as a campaign. */
-    campaignMinAccounts: num(5),
+    campaignMinAccounts: num(3),
     /** Minutes per synchrony window (accounts acting on one template in the same window). */
     syncWindowMin: num(10),
     /** Score weights: evidence of distillation-shaped use (shape), of deception, of trust. */
@@ -102,7 +102,7 @@ export const DetectorConfigSchema = z
         /** Deception score needed (with shape) for individual enforcement. */
         throttleDeception: num(1.8),
         /** Shape score needed (with deception) for individual enforcement. */
-        throttleShape: num(1.6),
+        throttleShape: num(1.2),
         /** Deception score for an individual block. */
         blockDeception: num(2.6),
         /** Campaign coordination score from which members are throttled. */
@@ -128,7 +128,9 @@ export const DetectorConfigSchema = z
     /** Volume jump (after / before) of a banned account's siblings counted as a ban cascade. */
     banCascadeJump: num(2),
     /** z-score of the windowed two-sample test (relay traffic against benign reference) counted as a relay. */
-    relayZ: num(6),
+        relayZ: num(6),
+    /** Requests a cluster's test window needs before the two-sample test is run. */
+    relayMinRequests: num(100),
   })
   .strict();
 
