@@ -1,6 +1,8 @@
 /** Provenance: response watermarks, detection, signed receipts (public API used by the gateway and CLI). */
 export * from "./detect.js";
+export * from "./forensics.js";
 export * from "./keys.js";
+export * from "./paths.js";
 export * from "./receipts/jws.js";
 export * from "./receipts/keyring.js";
 export * from "./receipts/merkle.js";
@@ -12,5 +14,6 @@ export * from "./receipts/verify.js";
 export * from "./scanner.js";
 export * from "./sse.js";
 export * from "./stats.js";
+export * from "./texts.js";
 export * from "./watermark.js";
 export * from "./wordnet.js";
