@@ -4,7 +4,7 @@
  * tool calls, fed in the upstream's own chunks and re-cut into 1..13-byte slices.
  */
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { describe, it } from "node:test";
 import { request } from "undici";
@@ -19,7 +19,7 @@ import {
 import { createWatermarker } from "../src/provenance/watermark.js";
 
 const CORPUS = "../shared/data";
-const key = randomBytes(32);
+const key = createHash("sha256").update("sse test key").digest();
 const wm = createWatermarker({ key });
 
 interface Ev {

@@ -19,6 +19,7 @@ const CLOSE_QUOTES = new Set(['"', "”", "»", "“"]);
 const LEAD_PUNCT = /^[(["'“‘*_]+/;
 const TRAIL_PUNCT = /[.,;:!?)\]"'”’*_]+$/;
 const ALPHA = /^[A-Za-z]+$/;
+const LOWER_WORD = /^[a-z]+$/;
 const UNSAFE = /[0-9/\\@<>|=$#{}[\]~^%&+`]|:\/\/|www\.|\.\w/;
 const SENTENCE_END = /[.!?:]["'”’)\]*]*$/;
 
@@ -126,7 +127,7 @@ export class ProseScanner {
       this.lineProtected = true;
     }
     let ticks = 0;
-    for (let i = 0; i < run.length; i++) if (run.charCodeAt(i) === 96) ticks++;
+    if (run.includes("`")) for (let i = 0; i < run.length; i++) if (run.charCodeAt(i) === 96) ticks++;
     if (this.inlineCode || ticks > 0) {
       if (ticks % 2 === 1) this.inlineCode = !this.inlineCode;
       this.afterRun(true, run);
@@ -145,6 +146,8 @@ export class ProseScanner {
       this.afterRun(true, run);
       return run;
     }
+    // Fast path: a bare lowercase word (most runs of prose).
+    if (!this.quote && LOWER_WORD.test(run)) return this.word(run, "", "", run);
     // Quotations: everything between an opening and a closing quote stays as written.
     const bare = run.replace(/^[([*_]+/, "");
     if (this.quote) {
@@ -170,6 +173,10 @@ export class ProseScanner {
       this.afterRun(false, run);
       return run;
     }
+    return this.word(core, lead, trail, run);
+  }
+
+  private word(core: string, lead: string, trail: string, run: string): string {
     const lower = core.toLowerCase();
     let outCore = core;
     const capitalised = core !== lower;

@@ -47,6 +47,8 @@ export type JwsResult =
   | { ok: true; kid: string; header: Record<string, unknown>; payload: Record<string, unknown> }
   | { ok: false; error: string };
 
+const keyCache = new Map<string, KeyObject>();
+
 /** Verifies a compact JWS against a JWKS (EdDSA / Ed25519 only). */
 export function verifyCompact(jws: string, jwks: Jwks): JwsResult {
   const parts = jws.split(".");
@@ -64,7 +66,12 @@ export function verifyCompact(jws: string, jwks: Jwks): JwsResult {
   const kid = String(header.kid ?? "");
   const jwk = jwks.keys.find((k) => k.kid === kid);
   if (!jwk) return { ok: false, error: `unknown key id ${kid}` };
-  const key = createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: jwk.x }, format: "jwk" });
+  let key = keyCache.get(jwk.x);
+  if (!key) {
+    key = createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: jwk.x }, format: "jwk" });
+    if (keyCache.size > 64) keyCache.clear();
+    keyCache.set(jwk.x, key);
+  }
   const good = verify(null, Buffer.from(`${h}.${p}`), key, Buffer.from(s, "base64url"));
   return good ? { ok: true, kid, header, payload } : { ok: false, error: "bad signature" };
 }
