@@ -75,8 +75,8 @@ export class ReceiptSigner {
     this.waiting.add(id);
     if (this.queue.length >= this.maxBatch) this.flush();
     else if (this.timer === null) {
+      // Not unref'd: a queued receipt keeps the process alive until its batch is signed (<= maxDelayMs).
       this.timer = setTimeout(() => this.flush(), this.maxDelay);
-      this.timer.unref();
     }
     return { id, receipt };
   }
