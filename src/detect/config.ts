@@ -128,7 +128,7 @@ export const DetectorConfigSchema = z
     /** Volume jump (after / before) of a banned account's siblings counted as a ban cascade. */
     banCascadeJump: num(2),
     /** z-score of the windowed two-sample test (relay traffic against benign reference) counted as a relay. */
-        relayZ: num(6),
+    relayZ: num(6),
     /** Requests a cluster's test window needs before the two-sample test is run. */
     relayMinRequests: num(100),
   })
