@@ -145,7 +145,11 @@ export class PolicyGuard implements Guard {
         headers: retryHeaders(result, headers),
       };
     }
-    const tokenChecks = checks.filter((c) => c.kind === "tokens");
+    // Keep each token check's TAT right after the charge so a late refund returns only what this
+    // reservation still holds.
+    const tokenChecks = checks
+      .map((c, i) => ({ c, held: result.outcomes[i]?.tatAfter ?? null }))
+      .filter((x) => x.c.kind === "tokens");
     let settled = false;
     return {
       ok: true,
@@ -156,7 +160,7 @@ export class PolicyGuard implements Guard {
         settled = true;
         release();
         if (actual === null) return;
-        for (const c of tokenChecks) this.limiter.reconcile(c.key, c.rule, tokens, actual);
+        for (const { c, held } of tokenChecks) this.limiter.reconcile(c.key, c.rule, tokens, actual, held);
       },
     };
   }
