@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
+import { ConsoleApp } from "../console/app.js";
 import type { DetectorConfig } from "../detect/index.js";
 import { LiveDetector } from "../live/live-detector.js";
 import { type MockUpstream, startMockUpstream } from "../mock/server.js";
@@ -16,6 +17,8 @@ export interface RuntimeOptions {
   listeners?: EventListener[];
   /** Run the detector live on the gateway's own events (default on); a config overrides its thresholds. */
   detector?: { config?: DetectorConfig | null } | false;
+  /** Serve the analyst console at /console (default on); `secureCookies` behind a TLS proxy. */
+  console?: { secureCookies?: boolean } | false;
 }
 
 export interface Runtime {
@@ -24,6 +27,7 @@ export interface Runtime {
   decisions: DecisionTable;
   detector: LiveDetector | null;
   mock: MockUpstream | null;
+  console: ConsoleApp | null;
   close(): Promise<void>;
 }
 
@@ -64,8 +68,23 @@ export async function startRuntime(cfg: GatewayConfig, opts: RuntimeOptions = {}
     credentials["openai.chat.completions"] = mockKey;
   }
   const decisions = new DecisionTable();
+  const consoleApp =
+    opts.console === false
+      ? null
+      : new ConsoleApp({
+          stateDir: config.state_dir,
+          decisions,
+          retention: config.recording.retention,
+          secureCookies: opts.console?.secureCookies === true,
+        });
   const detector =
-    opts.detector === false ? null : new LiveDetector({ decisions, config: opts.detector?.config ?? null });
+    opts.detector === false
+      ? null
+      : new LiveDetector({
+          decisions,
+          config: opts.detector?.config ?? null,
+          ...(consoleApp ? { onDecision: consoleApp.onDecision } : {}),
+        });
   const guard = new PolicyGuard(
     config.policy,
     decisions,
@@ -87,7 +106,12 @@ export async function startRuntime(cfg: GatewayConfig, opts: RuntimeOptions = {}
       guard,
       resolveClient: basicClientResolver(),
       stripHeaders: strip,
-      listeners: [...(detector ? [detector.onEvent] : []), ...(opts.listeners ?? [])],
+      listeners: [
+        ...(detector ? [detector.onEvent] : []),
+        ...(consoleApp ? [consoleApp.onEvent] : []),
+        ...(opts.listeners ?? []),
+      ],
+      ...(consoleApp ? { extraRoutes: [consoleApp.route] } : {}),
       ...(detector ? { extraStats: () => ({ detector: detector.stats() }) } : {}),
       ...(opts.adminToken !== undefined ? { adminToken: opts.adminToken } : {}),
       ...(opts.mock ? { credentials } : {}),
@@ -97,12 +121,18 @@ export async function startRuntime(cfg: GatewayConfig, opts: RuntimeOptions = {}
     await detector?.close();
     throw err;
   }
+  consoleApp?.attach({
+    keys: gateway.keys,
+    detector,
+    stats: () => ({ recorder: gateway.recorder.stats() }),
+  });
   return {
     gateway,
     guard,
     decisions,
     detector,
     mock,
+    console: consoleApp,
     async close() {
       await gateway.close();
       await detector?.close();

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { register as analyze } from "./analyze.js";
+import { register as consoleUser } from "./console-user.js";
 import { register as demo } from "./demo.js";
 import { register as keys } from "./keys.js";
 import { register as mockUpstream } from "./mock-upstream.js";
@@ -9,4 +10,4 @@ import { register as serve } from "./serve.js";
 export type Register = (program: Command) => void;
 
 /** Every subcommand, in the order `--help` lists them. */
-export const commands: Register[] = [demo, serve, keys, analyze, mockUpstream];
+export const commands: Register[] = [demo, serve, keys, analyze, mockUpstream, consoleUser];
