@@ -25,7 +25,7 @@ const BROWSER_UAS = [
 ];
 
 function from(ip: string): { ip: string; dispatcher: Agent } {
-  return { ip, dispatcher: new Agent({ connections: 4, connect: { localAddress: ip } }) };
+  return { ip, dispatcher: new Agent({ connections: 4, localAddress: ip }) };
 }
 
 /** Closes every client's connection pool. */
