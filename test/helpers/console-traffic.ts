@@ -4,13 +4,13 @@
  * sends their requests through the gateway over HTTP, so the live detector sees real events.
  */
 import { Agent, request } from "undici";
-import { HYDRA_SYSTEM, hydraPrompt, organicPrompt, rng } from "../../src/detect/fixtures.js";
+import { benchmarkPrompt, HYDRA_SYSTEM, hydraPrompt, organicPrompt, rng } from "../../src/detect/fixtures.js";
 import type { KeyStore } from "../../src/gateway/keys/store.js";
 
 export interface Client {
   accountId: string;
   secret: string;
-  kind: "hydra" | "legit";
+  kind: "hydra" | "legit" | "evalorg";
   uas: string[];
   /** Loopback source address of the client's connections (its IP as the gateway sees it). */
   ip: string;
@@ -34,9 +34,30 @@ export async function closeClients(clients: Client[]): Promise<void> {
 }
 
 /** Creates `hydra` fresh, unverified accounts sharing payment instruments and `legit` established ones. */
-export function provision(keys: KeyStore, n: { hydra: number; legit: number }): Client[] {
+export function provision(keys: KeyStore, n: { hydra: number; legit: number; evalorg?: number }): Client[] {
   const out: Client[] = [];
   const now = Date.now();
+  if (n.evalorg) {
+    // a verified organisation running a public benchmark from one egress: heavy, open, not covert
+    const org = keys.createOrg({ name: "EvalCo" });
+    for (let i = 0; i < n.evalorg; i++) {
+      const a = keys.createAccount({
+        org_id: org.id,
+        created_at: new Date(now - (400 + i) * DAY).toISOString(),
+        verified: true,
+        payment_fingerprint: "pay-evalco",
+        email_domain: "evalco.ai",
+        tier: "scale",
+      });
+      out.push({
+        accountId: a.id,
+        secret: keys.createKey(a.id, "harness").secret,
+        kind: "evalorg",
+        uas: ["lm-eval-harness/0.4 python-httpx/0.27"],
+        ...from("127.9.9.9"),
+      });
+    }
+  }
   for (let i = 0; i < n.legit; i++) {
     const a = keys.createAccount({
       created_at: new Date(now - (300 + i) * DAY).toISOString(),
@@ -82,9 +103,16 @@ export async function send(
   const body: Record<string, unknown> = {
     model: "claude-sonnet-4-5",
     max_tokens: 64,
-    messages: [{ role: "user", content: c.kind === "hydra" ? hydraPrompt(r) : organicPrompt(r) }],
+    messages: [
+      {
+        role: "user",
+        content:
+          c.kind === "hydra" ? hydraPrompt(r) : c.kind === "evalorg" ? benchmarkPrompt(r) : organicPrompt(r),
+      },
+    ],
   };
   if (c.kind === "hydra") body.system = HYDRA_SYSTEM;
+  if (c.kind === "evalorg") body.thinking = { type: "enabled", budget_tokens: 1024 };
   const res = await request(`${base}/v1/messages`, {
     method: "POST",
     dispatcher: c.dispatcher,
@@ -121,7 +149,7 @@ export async function drive(
   for (let k = 0; k < rounds; k++) {
     await Promise.all(
       clients
-        .filter((c) => c.kind === "hydra" || r() < 0.35)
+        .filter((c) => c.kind !== "legit" || r() < 0.35)
         .map(async (c) => {
           const { status } = await send(base, c, k, r);
           statuses.set(status, (statuses.get(status) ?? 0) + 1);
@@ -129,4 +157,22 @@ export async function drive(
     );
   }
   return statuses;
+}
+
+/** Keeps sending a round every `everyMs` until stopped (for charts with more than one bucket). */
+export function background(base: string, clients: Client[], everyMs: number): { stop(): Promise<void> } {
+  let stopped = false;
+  let seed = 1000;
+  const loop = (async () => {
+    while (!stopped) {
+      await drive(base, clients, 1, seed++).catch(() => undefined);
+      await new Promise((res) => setTimeout(res, everyMs));
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+    },
+  };
 }

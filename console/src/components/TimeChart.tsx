@@ -31,7 +31,14 @@ export function TimeChart({
       height,
       legend: { show: true, live: false },
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: true } },
+      scales: {
+        x: {
+          time: true,
+          // at least two minutes wide, so a young series does not stretch one bucket over years
+          range: (_u, min, max) => (max - min < 120 ? [max - 120, max + 5] : [min, max]),
+        },
+        y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.1))] },
+      },
       axes: [
         { stroke: "#64748b", grid: { stroke: "#eef2f7" }, ticks: { stroke: "#e2e8f0" } },
         {
