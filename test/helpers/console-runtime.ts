@@ -1,8 +1,7 @@
 /**
  * A real runtime for the console tests: gateway + built-in mock upstream + live detector (thresholds
- * as shipped, except that passes run every second, heavy accounts reach review after 20 requests
- * instead of 300, and the detector never blocks by itself, so an analyst's block is what turns a
- * throttled campaign into 403s).
+ * as shipped, except that passes run every second and the detector never blocks by itself, so an
+ * analyst's block is what turns a throttled campaign into 403s).
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";

@@ -112,7 +112,10 @@ export async function send(
     ],
   };
   if (c.kind === "hydra") body.system = HYDRA_SYSTEM;
-  if (c.kind === "evalorg") body.thinking = { type: "enabled", budget_tokens: 1024 };
+  if (c.kind === "evalorg") {
+    body.max_tokens = 1100;
+    body.thinking = { type: "enabled", budget_tokens: 1024 };
+  }
   const res = await request(`${base}/v1/messages`, {
     method: "POST",
     dispatcher: c.dispatcher,

@@ -22,6 +22,7 @@ function OverviewBody({ minutes, setMinutes }: { minutes: number; setMinutes: (m
         { label: "served", color: "#16a34a", values: s.map((b) => b.ok) },
         { label: "blocked (403)", color: VERDICT_COLORS.block!, values: s.map((b) => b.blocked) },
         { label: "rate limited (429)", color: VERDICT_COLORS.throttle!, values: s.map((b) => b.limited) },
+        { label: "other errors", color: "#94a3b8", values: s.map((b) => b.client_errors + b.server_errors) },
       ],
     };
   }, [data]);
@@ -118,7 +119,7 @@ function OverviewBody({ minutes, setMinutes }: { minutes: number; setMinutes: (m
               <tbody>
                 {data.campaigns.map((c) => (
                   <tr key={c.id}>
-                    <td>
+                    <td className="id-cell">
                       <Link to={`campaigns/${encodeURIComponent(c.id)}`}>{c.id}</Link>
                     </td>
                     <td>

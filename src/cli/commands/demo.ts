@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { Agent, request } from "undici";
+import { generatePassword } from "../../console/users.js";
 import { ConfigError } from "../../core/errors.js";
 import { parseGatewayConfig } from "../../gateway/config.js";
 import type { KeyStore } from "../../gateway/keys/store.js";
@@ -120,6 +121,11 @@ export const register: Register = (program) => {
       const clients = provision(g.keys);
       log(`distillguard demo — gateway on ${g.url} (built-in mock upstream at ${runtime.mock?.url})`);
       log(`  admin API token: ${adminToken}`);
+      if (runtime.console) {
+        const consolePassword = generatePassword();
+        runtime.console.users.create("demo", "admin", consolePassword, true);
+        log(`  console: ${g.url}/console/  (sign in as demo / ${consolePassword})`);
+      }
       log(`  try it:  curl ${g.url}/v1/messages -H 'x-api-key: ${clients[0]!.secret}' \\`);
       log(
         `             -H 'content-type: application/json' -d '{"model":"claude-sonnet-4-5","max_tokens":64,"messages":[{"role":"user","content":"hi"}]}'`,
