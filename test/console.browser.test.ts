@@ -179,10 +179,24 @@ describe("console in a browser", { skip }, () => {
     await shot("account");
   });
 
-  it("shows the review queue and the audit entry of the block", async () => {
+  it("shows the review queue; a one-click decision takes the account off it and is audited", async () => {
     await page.click('nav a[href="#/review"]');
     await page.waitForSelector("h1:has-text('Review queue')");
+    // the verified eval org's heavy benchmark accounts reach review (no deception: not enforced)
+    const rows = page.locator("#review-table tbody tr");
+    await rows.first().waitFor({ timeout: 30_000 });
+    const evalIds = new Set(clients.filter((c) => c.kind === "evalorg").map((c) => c.accountId));
+    const first = (await rows.first().locator("td a").first().textContent()) ?? "";
+    assert.ok(evalIds.has(first), `${first} is one of the eval org's accounts`);
+    assert.equal(rt.decisions.get(first, Date.now())?.action ?? null, "review");
     await shot("review");
+    await rows.first().locator("button:has-text('Keep monitoring')").click();
+    await page.locator(`#review-table a:has-text("${first}")`).waitFor({ state: "detached" });
+    assert.equal(rt.decisions.get(first, Date.now())?.action, "monitor", "analyst decision in force");
+    assert.equal(rt.console!.audit.list({ subject: first })[0]?.action, "account.monitor");
+  });
+
+  it("shows the audit entry of the block", async () => {
     await page.click('nav a[href="#/audit"]');
     const row = page.locator("tr[data-audit-action='campaign.block']");
     await row.waitFor();
@@ -202,7 +216,7 @@ describe("console in a browser", { skip }, () => {
     await page.locator(BLOCK_IN_FORCE).waitFor({ state: "detached" });
     const member = clients.find((c) => campaign.accounts.includes(c.accountId))!;
     assert.notEqual((await send(rt.gateway.url, member, 4, r)).status, 403);
-    const entries = rt.console!.audit.list();
+    const entries = rt.console!.audit.list({ subject: campaign.id });
     assert.deepEqual(
       entries.map((e) => [e.action, e.subject.id, e.before?.action ?? null, e.after?.action ?? null]),
       [

@@ -1,7 +1,9 @@
 /**
  * A real runtime for the console tests: gateway + built-in mock upstream + live detector (thresholds
- * as shipped, except that passes run every second and the detector never blocks by itself, so an
- * analyst's block is what turns a throttled campaign into 403s).
+ * as shipped, except that passes run every second, heavy accounts with no deception go to review after
+ * 20 requests at a shape score of 2 (instead of 300 and 2.4) so a short test has a review queue, and
+ * the detector never blocks by itself, so an analyst's block is what turns a throttled campaign
+ * into 403s).
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
@@ -33,7 +35,7 @@ export async function startConsoleRuntime(opts: { detector?: boolean; retention?
         : {
             config: parseDetectorConfig({
               passIntervalSec: 1,
-              verdict: { campaignBlock: 1e9, blockDeception: 1e9 },
+              verdict: { campaignBlock: 1e9, blockDeception: 1e9, reviewMinRequests: 20, reviewShape: 2 },
             }),
           },
   });
