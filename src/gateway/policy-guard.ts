@@ -3,6 +3,7 @@ import type { ClientInfo } from "../events/types.js";
 import type { GatewayConfig, Limits } from "./config.js";
 import type { Dialect } from "./dialects/types.js";
 import type { Admission, AdmitContext, Guard, Refusal } from "./guard.js";
+import { NoticeBoard } from "./notices.js";
 import {
   anthropicRateLimitHeaders,
   type CompiledRule,
@@ -30,6 +31,8 @@ export class PolicyGuard implements Guard {
   private readonly denied: ReadonlySet<string>;
   private readonly rules = new Map<string, CompiledRule>();
   readonly concurrency = new ConcurrencyLimiter();
+  /** Notices to account owners (warn): read with the account's own key at /distillguard/v1/notices. */
+  readonly notices = new NoticeBoard();
 
   constructor(
     private readonly cfg: PolicyConfig,
@@ -60,6 +63,7 @@ export class PolicyGuard implements Guard {
     }
     const factor = decision?.action === "throttle" ? (decision.rateFactor ?? this.cfg.throttle_factor) : 1;
     const protect = decision?.action === "protect" || decision?.protect === true;
+    const notice = decision ? this.notices.post(account.id, decision, this.now()) : null;
 
     const accountLimits = scale(
       {
@@ -125,6 +129,10 @@ export class PolicyGuard implements Guard {
       dialect.api === "anthropic.messages"
         ? anthropicRateLimitHeaders(result)
         : openaiRateLimitHeaders(result);
+    if (notice === "usage_review" || notice === "throttled") {
+      headers["x-distillguard-warning"] =
+        `${notice}; see GET /distillguard/v1/notices (ref ${decision!.ref})`;
+    }
     if (!result.allowed) {
       release();
       const denied = result.denied;

@@ -1,11 +1,24 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
+import { AlertManager } from "../alerts/manager.js";
+import { WebhookDispatcher, type WebhookTarget } from "../alerts/webhooks.js";
 import { ConsoleApp } from "../console/app.js";
-import type { DetectorConfig } from "../detect/index.js";
+import { ConfigError } from "../core/errors.js";
+import type { Decision, DetectorConfig } from "../detect/index.js";
 import { LiveDetector } from "../live/live-detector.js";
 import { type MockUpstream, startMockUpstream } from "../mock/server.js";
 import type { GatewayConfig } from "./config.js";
-import type { ClientResolver, EventListener } from "./gateway.js";
+import { anthropic } from "./dialects/anthropic.js";
+import { openai } from "./dialects/openai.js";
+import {
+  type CompiledEdgeConfig,
+  compileEdgeConfig,
+  DEFAULT_STRIP_HEADERS,
+  extractClientMetadata,
+  IpDatabase,
+  type IpLookup,
+} from "./edge/index.js";
+import type { ClientResolver, EventListener, ExtraRoute } from "./gateway.js";
 import { DecisionTable, MemoryLimiterStore, RateLimiter, systemClock } from "./policy/index.js";
 import { PolicyGuard } from "./policy-guard.js";
 import { type RunningGateway, startGateway } from "./server.js";
@@ -17,6 +30,8 @@ export interface RuntimeOptions {
   listeners?: EventListener[];
   /** Run the detector live on the gateway's own events (default on); a config overrides its thresholds. */
   detector?: { config?: DetectorConfig | null } | false;
+  /** Called with every verdict change the live detector makes (after the gateway applied it). */
+  decisionListeners?: ((d: Decision) => void)[];
   /** Serve the analyst console at /console (default on); `secureCookies` behind a TLS proxy. */
   console?: { secureCookies?: boolean } | false;
 }
@@ -26,19 +41,33 @@ export interface Runtime {
   guard: PolicyGuard;
   decisions: DecisionTable;
   detector: LiveDetector | null;
+  alerts: WebhookDispatcher;
   mock: MockUpstream | null;
   console: ConsoleApp | null;
   close(): Promise<void>;
 }
 
-/** The client metadata the gateway records: the socket peer and the user agent. */
-export function basicClientResolver(): ClientResolver {
-  return (req: IncomingMessage) => ({
-    ip: req.socket.remoteAddress?.replace(/^::ffff:/, "") ?? null,
-    user_agent: (req.headers["user-agent"] as string | undefined)?.slice(0, 512) ?? null,
-    tls_fingerprint: null,
-    country: null,
+/** Compiles the edge section of the config (throws ConfigError on bad CIDRs or header names). */
+export function compileEdge(cfg: GatewayConfig): CompiledEdgeConfig {
+  const e = cfg.edge;
+  return compileEdgeConfig({
+    trustedProxies: e.trusted_proxies,
+    forwardedHeader: e.forwarded_header,
+    maxHops: e.max_hops,
+    countryHeader: e.country_header,
+    tlsFingerprintHeader: e.tls_fingerprint_header,
+    asnHeader: e.asn_header,
+    stripHeaders: [...DEFAULT_STRIP_HEADERS, ...e.strip_headers],
   });
+}
+
+/**
+ * Client metadata from the edge: the client IP from the trusted-proxy chain, country / JA4 / ASN
+ * from edge headers when they came through a trusted hop, else from the IP database once loaded.
+ */
+export function edgeClientResolver(edge: CompiledEdgeConfig, ipdb: () => IpLookup | null): ClientResolver {
+  return (req: IncomingMessage) =>
+    extractClientMetadata({ remoteAddress: req.socket.remoteAddress, headers: req.headers }, edge, ipdb());
 }
 
 /**
@@ -77,42 +106,61 @@ export async function startRuntime(cfg: GatewayConfig, opts: RuntimeOptions = {}
           retention: config.recording.retention,
           secureCookies: opts.console?.secureCookies === true,
         });
+  const alerts = new WebhookDispatcher(webhookTargets(config));
+  const consoleUrl = config.alerts.console_url;
+  const alertManager = new AlertManager(
+    (a) => alerts.send(a),
+    { minVerdict: config.alerts.min_verdict, growthFactor: 2, growthMin: 5 },
+    (id) => (consoleUrl ? `${consoleUrl.replace(/\/$/, "")}/campaigns/${encodeURIComponent(id)}` : null),
+  );
+  const decisionListeners = [
+    (d: Decision) => alertManager.onDecision(d),
+    ...(consoleApp ? [consoleApp.onDecision] : []),
+    ...(opts.decisionListeners ?? []),
+  ];
   const detector =
     opts.detector === false
       ? null
       : new LiveDetector({
           decisions,
           config: opts.detector?.config ?? null,
-          ...(consoleApp ? { onDecision: consoleApp.onDecision } : {}),
+          onDecision: (d) => {
+            for (const l of decisionListeners) l(d);
+          },
         });
   const guard = new PolicyGuard(
     config.policy,
     decisions,
     new RateLimiter(new MemoryLimiterStore(), systemClock),
   );
-  const edge = config.edge;
-  const strip = new Set(
-    [
-      edge.forwarded_header,
-      "forwarded",
-      "x-real-ip",
-      edge.country_header,
-      edge.tls_fingerprint_header,
-    ].filter((h): h is string => typeof h === "string"),
-  );
+  const edge = compileEdge(config);
+  // The IP database loads in the background (a few seconds); until then lookups give nulls.
+  let ipdb: IpDatabase | null = null;
+  if (config.edge.ip_database) {
+    const db = new IpDatabase({ datacenterRangesFile: config.edge.datacenter_ranges_file });
+    db.load().then(
+      () => {
+        ipdb = db;
+      },
+      (err: unknown) => {
+        process.stderr.write(`distillguard: IP database not loaded: ${(err as Error).message}\n`);
+      },
+    );
+  }
   let gateway: RunningGateway;
+  let gatewayRef: RunningGateway | null = null;
   try {
     gateway = await startGateway(config, {
       guard,
-      resolveClient: basicClientResolver(),
-      stripHeaders: strip,
+      resolveClient: edgeClientResolver(edge, () => ipdb),
+      stripHeaders: edge.stripSet,
+      extraRoutes: [noticesRoute(guard, () => gatewayRef), ...(consoleApp ? [consoleApp.route] : [])],
       listeners: [
         ...(detector ? [detector.onEvent] : []),
         ...(consoleApp ? [consoleApp.onEvent] : []),
         ...(opts.listeners ?? []),
       ],
-      ...(consoleApp ? { extraRoutes: [consoleApp.route] } : {}),
-      ...(detector ? { extraStats: () => ({ detector: detector.stats() }) } : {}),
+      extraStats: () => ({ ...(detector ? { detector: detector.stats() } : {}), alerts: alerts.stats }),
       ...(opts.adminToken !== undefined ? { adminToken: opts.adminToken } : {}),
       ...(opts.mock ? { credentials } : {}),
     });
@@ -121,6 +169,7 @@ export async function startRuntime(cfg: GatewayConfig, opts: RuntimeOptions = {}
     await detector?.close();
     throw err;
   }
+  gatewayRef = gateway;
   consoleApp?.attach({
     keys: gateway.keys,
     detector,
@@ -131,6 +180,7 @@ export async function startRuntime(cfg: GatewayConfig, opts: RuntimeOptions = {}
     guard,
     decisions,
     detector,
+    alerts,
     mock,
     console: consoleApp,
     async close() {
@@ -151,4 +201,38 @@ function defaultsOf(cfg: GatewayConfig, which: "anthropic" | "openai") {
       models: [],
     }
   );
+}
+
+function webhookTargets(cfg: GatewayConfig): WebhookTarget[] {
+  return cfg.alerts.webhooks.map((w) => {
+    let secret: string | null = null;
+    if (w.secret_env) {
+      secret = process.env[w.secret_env] ?? null;
+      if (!secret)
+        throw new ConfigError(
+          `environment variable ${w.secret_env} (webhook secret for ${w.url}) is not set`,
+        );
+    }
+    return { url: w.url, secret, format: w.format };
+  });
+}
+
+/** GET /distillguard/v1/notices: an account's owner reads the notices about their account with their own key. */
+function noticesRoute(guard: PolicyGuard, gateway: () => RunningGateway | null): ExtraRoute {
+  return (req, res, path) => {
+    if (path !== "/distillguard/v1/notices") return false;
+    const g = gateway();
+    const key = anthropic.clientKey(req.headers) ?? openai.clientKey(req.headers);
+    const auth = key && g ? g.keys.authenticate(key) : null;
+    const body = auth?.ok
+      ? { account_id: auth.account.id, data: guard.notices.list(auth.account.id) }
+      : { error: { code: "DG_INVALID_KEY", message: "A valid API key is required." } };
+    const text = JSON.stringify(body);
+    res.writeHead(auth?.ok ? 200 : 401, {
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(text),
+    });
+    res.end(text);
+    return true;
+  };
 }

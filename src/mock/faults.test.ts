@@ -156,6 +156,23 @@ describe("mock upstream: fault injection", () => {
     await assert.rejects(res.json());
   });
 
+  it("refusal answers with each dialect's refusal shape, streamed or not", async () => {
+    const claude = await anthropic.messages.create(
+      { model: CLAUDE, max_tokens: 100, messages: [ask] },
+      fault("refusal"),
+    );
+    assert.equal(claude.stop_reason, "refusal");
+    assert.ok(claude.content[0]?.type === "text" && /can't|not able/.test(claude.content[0].text));
+    const gpt = await openai.chat.completions.create({ model: GPT, messages: [ask] }, fault("refusal"));
+    assert.equal(gpt.choices[0]?.message.content, null);
+    assert.match(gpt.choices[0]?.message.refusal ?? "", /can't|not able/);
+    const streamed = await openai.chat.completions
+      .stream({ model: GPT, messages: [ask] }, fault("refusal"))
+      .finalChatCompletion();
+    assert.equal(streamed.choices[0]?.message.refusal, gpt.choices[0]?.message.refusal);
+    assert.equal(streamed.choices[0]?.message.content, null);
+  });
+
   it("stops generating when the client goes away mid-stream", async () => {
     const before = mock.stats().abortedStreams;
     const controller = new AbortController();

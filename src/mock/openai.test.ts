@@ -127,6 +127,26 @@ describe("mock upstream: OpenAI Chat Completions via openai", () => {
     assert.ok(!rawText.includes('"usage"'), "no usage without include_usage");
   });
 
+  it("returns n distinct choices, streamed with their indexes", async () => {
+    const params = {
+      model: MODEL,
+      n: 3,
+      messages: [{ role: "user" as const, content: "Name a good book title." }],
+    };
+    const plain = await client.chat.completions.create(params);
+    assert.deepEqual(
+      plain.choices.map((c) => c.index),
+      [0, 1, 2],
+    );
+    assert.equal(new Set(plain.choices.map((c) => c.message.content)).size, 3);
+    const total = plain.choices.reduce((sum, c) => sum + estimateTokens(c.message.content ?? ""), 0);
+    assert.equal(plain.usage?.completion_tokens, total);
+    const final = await client.chat.completions
+      .stream({ ...params, stream_options: { include_usage: true } })
+      .finalChatCompletion();
+    assert.deepEqual(comparable(final), comparable(plain));
+  });
+
   it("reports finish_reason length at max_completion_tokens", async () => {
     const res = await client.chat.completions.create({
       model: "gpt-4.1-mini",

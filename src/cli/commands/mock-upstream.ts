@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { ConfigError } from "../../core/errors.js";
 import { startMockUpstream } from "../../mock/index.js";
+import { runLoad } from "../../mock/loadgen.js";
 import type { Register } from "./index.js";
 
 function integer(name: string, min: number, max: number) {
@@ -34,6 +35,11 @@ export const register: Register = (program: Command) => {
       2,
     )
     .option("--seed <n>", "seed of the answer generator", integer("--seed", 0, 2 ** 31 - 1), 0)
+    .option(
+      "--load-test <seconds>",
+      "instead of serving: load-test the mock in-process (32 connections, each dialect, JSON and stream) and exit",
+      integer("--load-test", 1, 600),
+    )
     .action(
       async (opts: {
         host: string;
@@ -43,6 +49,7 @@ export const register: Register = (program: Command) => {
         chunkDelay: number;
         wordsPerChunk: number;
         seed: number;
+        loadTest?: number;
       }) => {
         const mock = await startMockUpstream({
           host: opts.host,
@@ -53,6 +60,22 @@ export const register: Register = (program: Command) => {
           wordsPerChunk: opts.wordsPerChunk,
           seed: opts.seed,
         });
+        if (opts.loadTest !== undefined) {
+          for (const dialect of ["anthropic", "openai"] as const) {
+            for (const stream of [false, true]) {
+              const r = await runLoad({
+                url: mock.url,
+                dialect,
+                stream,
+                concurrency: 32,
+                seconds: opts.loadTest,
+              });
+              process.stdout.write(`${JSON.stringify(r)}\n`);
+            }
+          }
+          await mock.close();
+          return;
+        }
         process.stdout.write(`${mock.url}\n`);
         process.stderr.write(
           `mock upstream listening: Anthropic base URL ${mock.url}, OpenAI base URL ${mock.url}/v1 (Ctrl-C to stop)\n`,
