@@ -174,6 +174,48 @@ describe("console API: sign-in, sessions, roles, CSRF", () => {
     );
   });
 
+  it("an analyst's warn reaches the next request: served, with a warning header and an owner notice", async () => {
+    const acct = rt.gateway.keys.createAccount({ tier: "build" });
+    const { secret } = rt.gateway.keys.createKey(acct.id, "k");
+    const pw = cliCreateUser(stateDir, "ana3", "analyst");
+    const s = await signIn("ana3", pw);
+    const act = await call("POST", "/console/api/actions", {
+      cookie: s.cookie,
+      csrf: s.csrf,
+      body: { kind: "account", id: acct.id, action: "warn", reason: "looks like bulk extraction" },
+    });
+    assert.equal(act.status, 201);
+    const res = await request(`${base}/v1/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": secret, "anthropic-version": "2023-06-01" },
+      body: JSON.stringify({
+        model: "claude-sonnet-4-5",
+        max_tokens: 16,
+        messages: [{ role: "user", content: "hi" }],
+      }),
+    });
+    await res.body.dump();
+    assert.equal(res.statusCode, 200);
+    assert.match(String(res.headers["x-distillguard-warning"]), /^usage_review; /);
+    const cleared = await call("POST", "/console/api/actions", {
+      cookie: s.cookie,
+      csrf: s.csrf,
+      body: { kind: "account", id: acct.id, action: "clear", reason: "confirmed legitimate" },
+    });
+    assert.equal(cleared.status, 201);
+    const again = await request(`${base}/v1/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": secret, "anthropic-version": "2023-06-01" },
+      body: JSON.stringify({
+        model: "claude-sonnet-4-5",
+        max_tokens: 16,
+        messages: [{ role: "user", content: "hi" }],
+      }),
+    });
+    await again.body.dump();
+    assert.equal(again.headers["x-distillguard-warning"], undefined, "reversed");
+  });
+
   it("serves the app with a strict CSP, and never the key secrets of the store", async () => {
     const page = await request(`${base}/console/`);
     const html = await page.body.text();

@@ -64,6 +64,14 @@ describe("analyst actions", () => {
     assert.equal(actions.override("account", "acct-2"), null);
   });
 
+  it("warn puts the owner on notice without limiting them (a review decision in the table)", () => {
+    const { table, actions, now } = setup();
+    const e = actions.apply(ana, { kind: "account", id: "acct-w", action: "warn", reason: "heads-up" });
+    assert.equal(table.get("acct-w", now())?.action, "review");
+    assert.equal(e.action, "account.warn");
+    assert.equal(e.after?.action, "review");
+  });
+
   it("validates input and refuses viewers", () => {
     const { actions } = setup();
     assert.throws(

@@ -12,13 +12,13 @@ import type { Role } from "./users.js";
 export type SubjectKind = "account" | "campaign";
 
 /** What an analyst can do; `clear` is the reversal of any of the others. */
-export type ActionName = "block" | "throttle" | "protect" | "allow" | "monitor" | "clear";
+export type ActionName = "block" | "throttle" | "protect" | "warn" | "allow" | "monitor" | "clear";
 
 export const ACTIONS_BY_KIND: Readonly<Record<SubjectKind, readonly ActionName[]>> = {
   // allow on a campaign = unblock: an analyst override that lifts the detector's campaign decision
-  campaign: ["block", "throttle", "protect", "allow", "clear"],
+  campaign: ["block", "throttle", "protect", "warn", "allow", "clear"],
   // allow on an account = allow-list (beats every campaign decision); monitor = reviewed, keep watching
-  account: ["block", "throttle", "protect", "allow", "monitor", "clear"],
+  account: ["block", "throttle", "protect", "warn", "allow", "monitor", "clear"],
 };
 
 export interface ActionRequest {
@@ -35,6 +35,14 @@ export interface ActionRequest {
 export interface Actor {
   username: string;
   role: Role;
+}
+
+/**
+ * The decision-table action behind an analyst action. `warn` is "review" in the table: requests are
+ * served normally with an `x-distillguard-warning` header and a notice to the account owner.
+ */
+function tableAction(a: Exclude<ActionName, "clear">): Action {
+  return a === "warn" ? "review" : a;
 }
 
 /** A validation failure (400). */
@@ -107,7 +115,7 @@ export class ConsoleActions {
       this.mirror.delete(key);
     } else {
       const input: DecisionInput = {
-        action: req.action as Action,
+        action: tableAction(req.action),
         reasonCode: `analyst_${req.action}`,
         ref: supportRef(`${key}:${actor.username}`, t),
         source: "analyst",
