@@ -10,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 import type { Decision as DetectorDecision } from "../detect/index.js";
 import type { AccountVerdict, CampaignReport, DetectionReport } from "../events/report.js";
+import type { ExchangeEvent } from "../events/types.js";
 import type { ExtraRoute } from "../gateway/gateway.js";
 import { readBody } from "../gateway/http/body.js";
 import type { KeyStore } from "../gateway/keys/store.js";
@@ -80,7 +81,7 @@ export class ConsoleApp {
   }
 
   /** Gateway event listener. */
-  readonly onEvent = this.activityListener();
+  readonly onEvent = (event: ExchangeEvent): void => this.activity.onEvent(event);
 
   /** The live detector's `onDecision` hook. */
   readonly onDecision = (d: DetectorDecision): void => {
@@ -113,10 +114,6 @@ export class ConsoleApp {
     serveStatic(req, res, this.staticDir, path.slice("/console/".length));
     return true;
   };
-
-  private activityListener() {
-    return (event: Parameters<Activity["onEvent"]>[0]) => this.activity.onEvent(event);
-  }
 
   // ---- API ---------------------------------------------------------------------------------
 
