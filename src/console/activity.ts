@@ -115,9 +115,16 @@ function lastUserPrompt(request: Record<string, unknown>): string {
   return "";
 }
 
+const digestCache = new Map<string, string>();
+
 /** Short digest naming a template (a system prompt); equal prompts give equal digests. */
 export function templateDigest(text: string): string {
-  return `tpl-${createHash("sha256").update(text).digest("hex").slice(0, 12)}`;
+  const hit = digestCache.get(text);
+  if (hit !== undefined) return hit;
+  const d = `tpl-${createHash("sha256").update(text).digest("hex").slice(0, 12)}`;
+  if (digestCache.size >= 1024) digestCache.clear();
+  digestCache.set(text, d);
+  return d;
 }
 
 /** Traffic ring and per-account profiles, fed by `onEvent`. */
