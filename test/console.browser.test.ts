@@ -169,7 +169,10 @@ describe("console in a browser", { skip }, () => {
     await shot("campaign-blocked");
   });
 
-  it("shows the account view of a member", async () => {
+  it("lists flagged accounts and shows the account view of a member", async () => {
+    await page.click('nav a[href="#/accounts"]');
+    await page.waitForSelector(`a[href="#/accounts/${campaign.accounts[0]}"]`);
+    await shot("accounts");
     const member = campaign.accounts[0]!;
     await page.goto(`${rt.gateway.url}/console/#/accounts/${member}`);
     await page.waitForSelector("text=Verdict history");

@@ -1,5 +1,5 @@
-import { useCallback, useMemo } from "react";
-import { api, type SessionInfo } from "../api";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { api, type GraphData, type SessionInfo } from "../api";
 import { MembersGraph } from "../components/MembersGraph";
 import { TimeChart } from "../components/TimeChart";
 import {
@@ -23,6 +23,11 @@ export function Campaign({ id, session }: { id: string; session: SessionInfo }) 
   const onSelect = useCallback((account: string) => {
     window.location.hash = `#/accounts/${encodeURIComponent(account)}`;
   }, []);
+  // Redraw the graph only when its members, colours or edges change, not on every poll.
+  const [graph, setGraph] = useState<GraphData | null>(null);
+  useEffect(() => {
+    if (data && graphSignature(data.graph) !== graphSignature(graph)) setGraph(data.graph);
+  }, [data, graph]);
   const timeline = useMemo(() => {
     if (!data) return null;
     return {
@@ -72,7 +77,7 @@ export function Campaign({ id, session }: { id: string; session: SessionInfo }) 
       </div>
       <div className="grid-2-1">
         <Card title="Members graph" extra={<span className="muted small">click a member to open it</span>}>
-          <MembersGraph data={data.graph} onSelect={onSelect} />
+          {graph ? <MembersGraph data={graph} onSelect={onSelect} /> : null}
         </Card>
         <Card title="Actions" id="campaign-actions">
           <dl className="kv">
@@ -229,4 +234,9 @@ export function Campaign({ id, session }: { id: string; session: SessionInfo }) 
       </Card>
     </div>
   );
+}
+
+function graphSignature(g: GraphData | null): string {
+  if (!g) return "";
+  return `${g.nodes.map((n) => `${n.id}:${n.verdict}`).join(",")}|${g.edges.map((e) => `${e.source}-${e.target}:${e.types.join("+")}`).join(",")}`;
 }
