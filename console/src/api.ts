@@ -230,7 +230,7 @@ export const api = {
   login: (username: string, password: string) => call<SessionInfo>("POST", "/login", { username, password }),
   logout: () => call<{ ok: true }>("POST", "/logout", {}),
   overview: (minutes: number) => call<Overview>("GET", `/overview?minutes=${minutes}`),
-  campaigns: () => call<{ campaigns: CampaignSummary[] }>("GET", "/campaigns"),
+  campaigns: () => call<{ now: string; campaigns: CampaignSummary[] }>("GET", "/campaigns"),
   campaign: (id: string) => call<CampaignDetail>("GET", `/campaigns/${encodeURIComponent(id)}`),
   accounts: () => call<{ accounts: AccountRow[] }>("GET", "/accounts"),
   account: (id: string) => call<AccountDetail>("GET", `/accounts/${encodeURIComponent(id)}`),

@@ -72,7 +72,10 @@ export class ConsoleActions {
   constructor(
     private readonly decisions: DecisionTable,
     private readonly audit: AuditLog,
+    /** The decision table's clock (expiry). */
     private readonly now: () => number = Date.now,
+    /** The wall clock (audit times). */
+    private readonly wallNow: () => number = now,
   ) {}
 
   /** The analyst decision in force on a subject, or null. */
@@ -137,7 +140,7 @@ export class ConsoleActions {
       before: snapshot(before),
       after: snapshot(after),
       reason,
-      time: new Date(t).toISOString(),
+      time: new Date(this.wallNow()).toISOString(),
     });
   }
 }

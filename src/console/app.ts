@@ -39,7 +39,13 @@ export interface ConsoleOptions {
   /** Directory of the built front end (default: dist/console of the package). */
   staticDir?: string;
   users?: ConsoleUserStore;
+  /** Wall clock (sessions, sign-in throttle, audit times). */
   now?: () => number;
+  /**
+   * The gateway's clock: event times and decision expiry (a simulated, accelerated clock in the
+   * demo's replay). Default: the wall clock.
+   */
+  gatewayNow?: () => number;
 }
 
 /** What the console reads from the running gateway, attached once it is up. */
@@ -61,6 +67,7 @@ export class ConsoleApp {
   private sources: ConsoleSources | null = null;
   private cached: { at: number; report: DetectionReport } | null = null;
   private readonly now: () => number;
+  private readonly gatewayNow: () => number;
   private readonly staticDir: string;
 
   constructor(private readonly opts: ConsoleOptions) {
@@ -70,7 +77,8 @@ export class ConsoleApp {
     this.sessions = new SessionStore({ now: this.now });
     this.throttle = new LoginThrottle({ now: this.now });
     this.audit = new AuditLog(opts.stateDir ? join(opts.stateDir, "console-audit.jsonl") : null);
-    this.actions = new ConsoleActions(opts.decisions, this.audit, this.now);
+    this.gatewayNow = opts.gatewayNow ?? this.now;
+    this.actions = new ConsoleActions(opts.decisions, this.audit, this.gatewayNow, this.now);
     this.activity = new Activity({ keepSamples: opts.retention === "full" });
     this.staticDir = opts.staticDir ?? new URL("../../console/", import.meta.url).pathname;
   }
@@ -86,7 +94,7 @@ export class ConsoleApp {
   /** The live detector's `onDecision` hook. */
   readonly onDecision = (d: DetectorDecision): void => {
     this.history.add(d);
-    this.activity.noteVerdict(d.verdict, this.now());
+    this.activity.noteVerdict(d.verdict, d.timeMs);
   };
 
   /** The gateway extra route. */
@@ -224,7 +232,7 @@ export class ConsoleApp {
   }
 
   private effective(accountId: string) {
-    return snapshot(this.opts.decisions.get(accountId, this.now()));
+    return snapshot(this.opts.decisions.get(accountId, this.gatewayNow()));
   }
 
   private campaignSummary(c: CampaignReport) {
@@ -252,14 +260,14 @@ export class ConsoleApp {
 
   private async overview(url: URL) {
     const minutes = clampInt(url.searchParams.get("minutes"), 1, 360, 30);
-    const since = this.now() - minutes * 60_000;
+    const since = this.gatewayNow() - minutes * 60_000;
     const step = Math.max(1, Math.ceil((minutes * 60_000) / BUCKET_MS / 180));
     const report = await this.report();
     const verdicts: Record<string, number> = {};
     for (const a of report.accounts) verdicts[a.verdict] = (verdicts[a.verdict] ?? 0) + 1;
     const stats = this.sources?.stats() ?? {};
     return {
-      now: new Date(this.now()).toISOString(),
+      now: new Date(this.gatewayNow()).toISOString(),
       bucket_ms: BUCKET_MS * step,
       series: this.activity.series(since, step),
       verdicts,
@@ -278,6 +286,7 @@ export class ConsoleApp {
   private async campaigns() {
     const report = await this.report();
     return {
+      now: new Date(this.gatewayNow()).toISOString(),
       campaigns: report.campaigns
         .map((c) => this.campaignSummary(c))
         .sort((x, y) => y.exchanges - x.exchanges),

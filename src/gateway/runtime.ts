@@ -19,7 +19,7 @@ import {
   type IpLookup,
 } from "./edge/index.js";
 import type { ClientResolver, EventListener, ExtraRoute } from "./gateway.js";
-import { DecisionTable, MemoryLimiterStore, RateLimiter, systemClock } from "./policy/index.js";
+import { type ClockSpec, clockOf, DecisionTable, MemoryLimiterStore, RateLimiter } from "./policy/index.js";
 import { PolicyGuard } from "./policy-guard.js";
 import { type RunningGateway, startGateway } from "./server.js";
 
@@ -30,6 +30,11 @@ export interface RuntimeOptions {
   listeners?: EventListener[];
   /** Run the detector live on the gateway's own events (default on); a config overrides its thresholds. */
   detector?: { config?: DetectorConfig | null } | false;
+  /**
+   * A simulated clock (accelerated replay): event times, rate limits and detector passes all run on
+   * it. Default: the wall clock.
+   */
+  clock?: ClockSpec | null;
   /** Called with every verdict change the live detector makes (after the gateway applied it). */
   decisionListeners?: ((d: Decision) => void)[];
   /** Serve the analyst console at /console (default on); `secureCookies` behind a TLS proxy. */
@@ -105,6 +110,7 @@ export async function startRuntime(cfg: GatewayConfig, opts: RuntimeOptions = {}
           decisions,
           retention: config.recording.retention,
           secureCookies: opts.console?.secureCookies === true,
+          gatewayNow: () => clock.now(),
         });
   const alerts = new WebhookDispatcher(webhookTargets(config));
   const consoleUrl = config.alerts.console_url;
@@ -124,14 +130,18 @@ export async function startRuntime(cfg: GatewayConfig, opts: RuntimeOptions = {}
       : new LiveDetector({
           decisions,
           config: opts.detector?.config ?? null,
+          clock: opts.clock ?? null,
           onDecision: (d) => {
             for (const l of decisionListeners) l(d);
           },
         });
+  const clock = clockOf(opts.clock);
+  const now = () => clock.now();
   const guard = new PolicyGuard(
     config.policy,
     decisions,
-    new RateLimiter(new MemoryLimiterStore(), systemClock),
+    new RateLimiter(new MemoryLimiterStore(), clock),
+    now,
   );
   const edge = compileEdge(config);
   // The IP database loads in the background (a few seconds); until then lookups give nulls.
@@ -153,6 +163,7 @@ export async function startRuntime(cfg: GatewayConfig, opts: RuntimeOptions = {}
     gateway = await startGateway(config, {
       guard,
       resolveClient: edgeClientResolver(edge, () => ipdb),
+      now,
       stripHeaders: edge.stripSet,
       extraRoutes: [noticesRoute(guard, () => gatewayRef), ...(consoleApp ? [consoleApp.route] : [])],
       listeners: [

@@ -25,6 +25,8 @@ export interface StartOptions {
   extraStats?: () => Record<string, unknown>;
   /** Admin token (defaults to the environment variable named in the config). */
   adminToken?: string | null;
+  /** Time source for event timestamps (default: the wall clock). */
+  now?: () => number;
   /** Use an in-memory key store instead of `<state_dir>/keys.json`. */
   inMemoryKeys?: boolean;
   /** Overrides the upstream credentials resolved from the config (e.g. the built-in mock's). */
@@ -123,6 +125,7 @@ export async function startGateway(cfg: GatewayConfig, opts: StartOptions): Prom
     maxBodyBytes: cfg.max_body_bytes,
     keepText: cfg.recording.retention === "full",
     onEvent,
+    ...(opts.now ? { now: opts.now } : {}),
     extraRoutes: [
       builtin,
       adminRoutes({ keys, token: adminToken, stats, extensions: opts.adminExtensions ?? [] }),

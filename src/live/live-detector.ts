@@ -3,7 +3,7 @@ import { Worker } from "node:worker_threads";
 import type { Decision, DetectorConfig } from "../detect/index.js";
 import type { DetectionReport } from "../events/report.js";
 import type { ExchangeEvent } from "../events/types.js";
-import type { Action, DecisionTable } from "../gateway/policy/index.js";
+import type { Action, ClockSpec, DecisionTable } from "../gateway/policy/index.js";
 import type { LiveEvent, LiveReply, LiveRequest, LiveWorkerOptions } from "./worker.js";
 
 export interface LiveDetectorOptions {
@@ -16,6 +16,8 @@ export interface LiveDetectorOptions {
   batchMax?: number;
   /** Wall-clock interval of the detector's periodic passes (ms). */
   tickMs?: number;
+  /** Simulated clock for the detector's passes (default: the wall clock). */
+  clock?: ClockSpec | null;
   /** Called for every verdict change after it was applied (alerts, console). */
   onDecision?: (d: Decision) => void;
 }
@@ -83,7 +85,11 @@ export class LiveDetector {
     this.queueMax = opts.queueMax ?? 100_000;
     this.batchMs = opts.batchMs ?? 50;
     this.batchMax = opts.batchMax ?? 1000;
-    const data: LiveWorkerOptions = { config: opts.config ?? null, tickMs: opts.tickMs ?? 250 };
+    const data: LiveWorkerOptions = {
+      config: opts.config ?? null,
+      tickMs: opts.tickMs ?? 250,
+      clock: opts.clock ?? null,
+    };
     this.worker = new Worker(new URL("./worker.js", import.meta.url), { workerData: data });
     this.worker.unref();
     this.worker.on("message", (m: LiveReply) => this.onReply(m));

@@ -7,11 +7,14 @@ import { parentPort, workerData } from "node:worker_threads";
 import { type Decision, DetectionEngine, type DetectorConfig, defaultConfig } from "../detect/index.js";
 import type { DetectionReport } from "../events/report.js";
 import type { ExchangeEvent } from "../events/types.js";
+import { type ClockSpec, clockOf } from "../gateway/policy/clock.js";
 
 export interface LiveWorkerOptions {
   config: DetectorConfig | null;
   /** Wall-clock interval of the engine's periodic passes (ms). */
   tickMs: number;
+  /** The gateway's clock when it is simulated (accelerated replay); null for the wall clock. */
+  clock: ClockSpec | null;
 }
 
 /** One exchange: the event without its request, and the request body as received. */
@@ -44,6 +47,7 @@ if (parentPort) {
   const opts = workerData as LiveWorkerOptions;
   // Live, the engine is ticked by the wall clock (below), not by event time.
   const engine = new DetectionEngine(opts.config ?? defaultConfig(), { autoTick: false });
+  const clock = clockOf(opts.clock);
   const send = (decisions: Decision[], processed: number, lagMs: number) => {
     if (decisions.length > 0 || processed > 0) {
       port.postMessage({ type: "decisions", decisions, processed, lagMs } satisfies LiveReply);
@@ -51,7 +55,7 @@ if (parentPort) {
   };
   const timer = setInterval(() => {
     try {
-      send(engine.tick(Date.now()), 0, 0);
+      send(engine.tick(clock.now()), 0, 0);
     } catch (err) {
       port.postMessage({ type: "error", message: (err as Error).message } satisfies LiveReply);
     }
@@ -77,7 +81,7 @@ if (parentPort) {
       try {
         const event = { ...e.event, request: parseRequest(e.rawRequest) } as ExchangeEvent;
         for (const d of engine.ingest(event)) out.push(d);
-        lag = Math.max(lag, Date.now() - Date.parse(event.time));
+        lag = Math.max(lag, clock.now() - Date.parse(event.time));
       } catch (err) {
         port.postMessage({ type: "error", message: (err as Error).message } satisfies LiveReply);
       }

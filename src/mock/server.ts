@@ -280,7 +280,8 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
   };
 
   const handleChat = async (ctx: Ctx, body: unknown, faults: Faults, delayMs: number) => {
-    const lookup = (id: string) => findModel("openai", id);
+    // Like Anthropic's OpenAI-compatible endpoint, Chat Completions also serves the Claude models.
+    const lookup = (id: string) => findModel("openai", id) ?? findModel("anthropic", id);
     const request = readOpenAIRequest(body, lookup);
     if (!lookup(request.model)) {
       return sendError(

@@ -55,7 +55,7 @@ export function Campaigns() {
                   <td className="num">{fmtNum(c.blocked_requests)}</td>
                   <td>{c.capabilities.map((k) => CAPABILITY_LABELS[k] ?? k).join(", ") || "—"}</td>
                   <td className="nowrap">{fmtTime(c.first_seen)}</td>
-                  <td className="nowrap">{fmtAgo(c.detected_at)}</td>
+                  <td className="nowrap">{fmtAgo(c.detected_at, Date.parse(data.now))}</td>
                 </tr>
               ))}
             </tbody>

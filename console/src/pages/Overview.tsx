@@ -129,7 +129,7 @@ function OverviewBody({ minutes, setMinutes }: { minutes: number; setMinutes: (m
                     <td className="num">{fmtNum(c.members)}</td>
                     <td className="num">{fmtNum(c.exchanges)}</td>
                     <td>{c.capabilities.map((k) => CAPABILITY_LABELS[k] ?? k).join(", ") || "—"}</td>
-                    <td className="nowrap">{fmtAgo(c.detected_at)}</td>
+                    <td className="nowrap">{fmtAgo(c.detected_at, Date.parse(data.now))}</td>
                   </tr>
                 ))}
               </tbody>

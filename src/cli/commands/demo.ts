@@ -1,169 +1,182 @@
 import { randomBytes } from "node:crypto";
-import { rmSync } from "node:fs";
-import { Agent, request } from "undici";
+import { existsSync, rmSync } from "node:fs";
 import { generatePassword } from "../../console/users.js";
 import { ConfigError } from "../../core/errors.js";
 import { parseGatewayConfig } from "../../gateway/config.js";
 import type { KeyStore } from "../../gateway/keys/store.js";
 import { startRuntime } from "../../gateway/runtime.js";
+import { replay } from "../../sim/live/replay.js";
+import { httpSender, type KeyProvider } from "../../sim/live/sender.js";
+import { PRESETS } from "../../sim/presets.js";
+import { setup } from "../../sim/simulate.js";
+import type { Account } from "../../sim/world.js";
 import type { Register } from "./index.js";
 import { closeOnSignals } from "./serve.js";
+import { promptSource } from "./simulate.js";
 
 interface DemoOptions {
   port: string;
   stateDir: string;
-  duration?: string;
-  rate: string;
+  preset: string;
+  seed: string;
+  speed: string;
+  corpus?: string;
   keep: boolean;
+  exit: boolean;
 }
 
-interface DemoClient {
-  name: string;
-  secret: string;
-  api: "anthropic" | "openai";
-  prompt: (i: number) => string;
+/** Edge headers the demo's simulated clients carry, and the gateway trusts from loopback. */
+const EDGE = {
+  country_header: "x-client-country",
+  tls_fingerprint_header: "x-client-tls-fingerprint",
+  asn_header: "x-client-asn",
+};
+
+/** Provisions each simulated account on the gateway (with its org and attributes) on first use. */
+function keyProvider(keys: KeyStore): KeyProvider {
+  return async (id: string, account?: Account) => {
+    const info = account?.info ?? {};
+    const orgId = account?.orgId ?? null;
+    if (orgId && !keys.org(orgId)) keys.createOrg({ id: orgId, name: orgId });
+    if (!keys.account(id)) {
+      keys.createAccount({
+        id,
+        org_id: orgId,
+        created_at: info.created_at ?? new Date().toISOString(),
+        verified: info.verified ?? false,
+        payment_fingerprint: info.payment_fingerprint ?? null,
+        email_domain: info.email_domain ?? null,
+        tier: info.tier ?? "build",
+      });
+    }
+    return keys.createKey(id, "demo").secret;
+  };
 }
 
-const TOPICS = [
-  "binary search",
-  "TCP congestion control",
-  "photosynthesis",
-  "the French Revolution",
-  "B-trees",
-  "vaccines",
-];
-
-/** Demo customers: an individual developer, a production app, and an org's batch job. */
-function provision(keys: KeyStore): DemoClient[] {
-  const org = keys.createOrg({ name: "Acme Analytics" });
-  const dev = keys.createAccount({ tier: "build", verified: true, email_domain: "gmail.com" });
-  const app = keys.createAccount({ tier: "scale", verified: true, email_domain: "acme.io", org_id: org.id });
-  const batch = keys.createAccount({
-    tier: "scale",
-    verified: true,
-    email_domain: "acme.io",
-    org_id: org.id,
-  });
-  return [
-    {
-      name: "developer",
-      secret: keys.createKey(dev.id, "laptop").secret,
-      api: "anthropic",
-      prompt: (i) => `Can you explain ${TOPICS[i % TOPICS.length]} with a small example?`,
-    },
-    {
-      name: "support-app",
-      secret: keys.createKey(app.id, "prod").secret,
-      api: "openai",
-      prompt: (i) => `Customer #${1000 + i} asks: how do I reset my password on the mobile app?`,
-    },
-    {
-      name: "batch-job",
-      secret: keys.createKey(batch.id, "nightly").secret,
-      api: "anthropic",
-      prompt: (i) => `Summarise document ${i} of the quarterly filings in three bullet points.`,
-    },
-  ];
-}
-
-async function send(base: string, dispatcher: Agent, c: DemoClient, i: number): Promise<number> {
-  const stream = i % 3 === 0;
-  const isAnthropic = c.api === "anthropic";
-  const body = isAnthropic
-    ? {
-        model: "claude-sonnet-4-5",
-        max_tokens: 256,
-        stream,
-        messages: [{ role: "user", content: c.prompt(i) }],
-      }
-    : { model: "gpt-4o-mini", max_tokens: 256, stream, messages: [{ role: "user", content: c.prompt(i) }] };
-  const res = await request(`${base}${isAnthropic ? "/v1/messages" : "/v1/chat/completions"}`, {
-    method: "POST",
-    dispatcher,
-    headers: {
-      "content-type": "application/json",
-      "user-agent": `distillguard-demo/${c.name}`,
-      ...(isAnthropic
-        ? { "x-api-key": c.secret, "anthropic-version": "2023-06-01" }
-        : { authorization: `Bearer ${c.secret}` }),
-    },
-    body: JSON.stringify(body),
-  });
-  await res.body.dump({ limit: 1 << 22 });
-  return res.statusCode;
-}
-
-/** `distillguard demo`: gateway + mock upstream + demo customers, with live counters. */
+/** `distillguard demo`: gateway + mock upstream + live detector + simulated customers and campaigns. */
 export const register: Register = (program) => {
   program
     .command("demo")
-    .description("live demo on embedded defaults: gateway + mock upstream + simulated customers")
+    .description(
+      "live demo on embedded defaults: gateway, mock upstream, live detector and simulated traffic",
+    )
     .option("--port <port>", "gateway port", "8787")
-    .option("--state-dir <dir>", "state directory (recreated)", ".distillguard-demo")
-    .option("--duration <seconds>", "stop after this many seconds (default: run until Ctrl-C)")
-    .option("--rate <rps>", "demo requests per second", "20")
-    .option("--keep", "keep the previous demo state instead of starting fresh", false)
+    .option("--state-dir <dir>", "state directory (recreated unless --keep)", ".distillguard-demo")
+    .option("--preset <name>", "simulated population (tiny, quick)", "tiny")
+    .option("--seed <n>", "simulation seed", "1")
+    .option("--speed <x>", "simulated seconds per wall second", "300")
+    .option("--corpus <dir>", "draw prompts from a real corpus (default: ../shared/data when present)")
+    .option("--keep", "keep the previous demo state", false)
+    .option("--exit", "exit when the simulated traffic ends instead of serving on", false)
     .action(async (o: DemoOptions) => {
-      const rate = Number(o.rate);
-      if (!(rate > 0 && rate <= 2000)) throw new ConfigError(`--rate must be in (0, 2000] (got ${o.rate})`);
-      const duration = o.duration === undefined ? null : Number(o.duration);
-      if (duration !== null && !(duration > 0))
-        throw new ConfigError(`--duration must be positive (got ${o.duration})`);
+      const preset = PRESETS[o.preset];
+      if (!preset || (o.preset !== "tiny" && o.preset !== "quick")) {
+        throw new ConfigError(`--preset must be tiny or quick for the demo (got ${o.preset})`);
+      }
+      const speed = Number(o.speed);
+      if (!(speed > 0)) throw new ConfigError(`--speed must be positive (got ${o.speed})`);
+      const seed = Number(o.seed);
+      if (!Number.isInteger(seed)) throw new ConfigError(`--seed must be an integer (got ${o.seed})`);
       if (!o.keep) rmSync(o.stateDir, { recursive: true, force: true });
       const cfg = parseGatewayConfig({
         listen: { host: "127.0.0.1", port: Number(o.port) },
         state_dir: o.stateDir,
+        edge: { trusted_proxies: ["loopback"], ...EDGE, ip_database: false },
+        // Generous production-tier limits: the demo is about detection, not the per-account rate limit.
+        policy: {
+          account_limits: {
+            default: { requests_per_minute: 6000, tokens_per_minute: 50_000_000, concurrency: 64 },
+          },
+          key_limits: { requests_per_minute: 6000, tokens_per_minute: 50_000_000, concurrency: 64 },
+          org_limits: { requests_per_minute: 60_000, tokens_per_minute: 500_000_000, concurrency: 512 },
+        },
       });
+      const corpus = o.corpus ?? (existsSync("../shared/data/prompts") ? "../shared/data" : null);
+      const source = promptSource(corpus ?? undefined);
+      const simStart = Math.floor(Date.now() / 60_000) * 60_000;
+      const sim = setup(
+        { ...preset, campaigns: preset.campaigns.map((c) => ({ ...c, banRate: 0 })) },
+        seed,
+        source,
+        simStart,
+      );
       const adminToken = `dgadm-${randomBytes(16).toString("hex")}`;
-      const runtime = await startRuntime(cfg, { mock: { corpusDir: null, chunkDelayMs: 5 }, adminToken });
+      // Gateway, detector and replay share one simulated clock running `speed` times faster than real time.
+      const clock = { sim0: simStart, wall0: Date.now(), speed };
+      const runtime = await startRuntime(cfg, {
+        mock: { corpusDir: null, chunkDelayMs: 0 },
+        adminToken,
+        clock,
+      });
       const log = (s: string) => process.stderr.write(`${s}\n`);
       const g = runtime.gateway;
-      const clients = provision(g.keys);
-      log(`distillguard demo — gateway on ${g.url} (built-in mock upstream at ${runtime.mock?.url})`);
-      log(`  admin API token: ${adminToken}`);
+      log(`distillguard demo — gateway on ${g.url} (built-in mock upstream, live detector on)`);
+      log(`  admin API token: ${adminToken}   metrics: ${g.url}/metrics`);
+      log(`  events: ${cfg.state_dir}/events/*.jsonl and ${cfg.state_dir}/events.duckdb`);
       if (runtime.console) {
         const consolePassword = generatePassword();
         runtime.console.users.create("demo", "admin", consolePassword, true);
         log(`  console: ${g.url}/console/  (sign in as demo / ${consolePassword})`);
       }
-      log(`  try it:  curl ${g.url}/v1/messages -H 'x-api-key: ${clients[0]!.secret}' \\`);
-      log(
-        `             -H 'content-type: application/json' -d '{"model":"claude-sonnet-4-5","max_tokens":64,"messages":[{"role":"user","content":"hi"}]}'`,
-      );
-      log(
-        `  metrics: ${g.url}/metrics   events: ${cfg.state_dir}/events/ and ${cfg.state_dir}/events.duckdb`,
-      );
 
-      const dispatcher = new Agent({ connections: 32 });
-      const statuses = new Map<number, number>();
-      let i = 0;
-      const timer = setInterval(() => {
-        const c = clients[i % clients.length]!;
-        const n = i++;
-        send(g.url, dispatcher, c, n)
-          .then((s) => statuses.set(s, (statuses.get(s) ?? 0) + 1))
-          .catch(() => statuses.set(0, (statuses.get(0) ?? 0) + 1));
-      }, 1000 / rate);
+      const sender = httpSender(g.url, {
+        connections: 64,
+        edge: (c) => ({
+          "x-forwarded-for": c.ip,
+          "x-client-country": c.country,
+          "x-client-tls-fingerprint": c.tls,
+          "x-client-asn": String(c.asn),
+        }),
+      });
+      log(
+        `  replaying the "${o.preset}" population at ${speed}× (seed ${seed}${corpus ? `, prompts from ${corpus}` : ""}): ` +
+          `${sim.world.accounts.length} accounts, ${sim.campaigns.length} covert campaigns among them`,
+      );
+      const statuses: Record<string, number> = {};
+      let attackSent = 0;
+      let attackServed = 0;
+      const t0 = Date.now();
       const report = setInterval(() => {
-        const r = g.recorder.stats();
-        const st = [...statuses].map(([s, n]) => `${s || "err"}:${n}`).join(" ");
+        const det = runtime.detector?.stats();
+        const size = runtime.decisions.size;
+        const st = Object.entries(statuses)
+          .map(([s, n]) => `${s}:${n}`)
+          .join(" ");
         log(
-          `  exchanges ${i}  statuses ${st}  recorded ${r.written} (queued ${r.queued}, dropped ${r.dropped})`,
+          `  [${Math.round((Date.now() - t0) / 1000)}s] statuses ${st} | attack exchanges served ${attackServed}/${attackSent}` +
+            ` | decisions: ${size.accounts} accounts, ${size.campaigns} campaigns | detector lag ${det?.lagMs ?? 0} ms, dropped ${det?.dropped ?? 0}`,
         );
-      }, 2000);
+      }, 3000);
+      const done = replay({
+        setup: sim,
+        sender,
+        keys: keyProvider(g.keys),
+        speed,
+        concurrency: 64,
+        onResult: (e, status) => {
+          statuses[status] = (statuses[status] ?? 0) + 1;
+          if (e.account.truth.kind === "attack") {
+            attackSent++;
+            if (status === 200) attackServed++;
+          }
+        },
+      });
       const stopped = closeOnSignals(runtime, log);
-      if (duration !== null) {
-        await new Promise((r) => setTimeout(r, duration * 1000));
-        clearInterval(timer);
-        clearInterval(report);
-        await dispatcher.close();
-        await runtime.close();
-        log(`demo finished: ${i} exchanges`);
-        return;
-      }
-      await stopped;
-      clearInterval(timer);
+      const stats = await Promise.race([done, stopped.then(() => null)]);
       clearInterval(report);
-      await dispatcher.close();
+      await sender.close();
+      if (stats) {
+        log(
+          `simulated traffic finished: ${stats.sent} exchanges, ${stats.bans} accounts banned by the gateway, ` +
+            `${stats.failovers} relay fail-overs, ${stats.replacements} replacement accounts; ` +
+            `attack exchanges served ${attackServed}/${attackSent} (${((100 * attackServed) / Math.max(1, attackSent)).toFixed(1)} %)`,
+        );
+        if (o.exit) {
+          await runtime.close();
+          return;
+        }
+        log("the gateway keeps serving; Ctrl-C to stop");
+        await stopped;
+      }
     });
 };

@@ -95,6 +95,7 @@ export class IpDatabase {
   private dcProviders: string[] = [];
   private readonly countryCodes: (string | null)[] = [null];
   private readonly countryIds = new Map<string, number>();
+  private readonly countryByPair = new Uint16Array(26 * 26);
   private readonly orgs = new Map<number, string>();
   private readonly classes = new Map<number, NetworkClass>();
   private loading: Promise<IpDatabaseStats> | null = null;
@@ -255,7 +256,16 @@ export class IpDatabase {
   /** Value of a country field `text[from, to)`: the id of its uppercase code (0 = none). */
   private countryField(text: string, from: number, to: number): number {
     if (to - from !== 2) return 0;
-    return this.countryId(text.slice(from, to).toUpperCase());
+    const a = text.charCodeAt(from) & ~32; // ASCII uppercase
+    const b = text.charCodeAt(from + 1) & ~32;
+    if (a < 65 || a > 90 || b < 65 || b > 90) return 0;
+    const key = (a - 65) * 26 + (b - 65);
+    let id = this.countryByPair[key]!;
+    if (id === 0) {
+      id = this.countryId(String.fromCharCode(a, b));
+      this.countryByPair[key] = id;
+    }
+    return id;
   }
 
   /** Value of an "asn,org" field `text[from, to)`: the ASN, recording the org the first time. */
@@ -272,7 +282,8 @@ export class IpDatabase {
       let org = text.slice(i + 1, to).trim();
       if (org.length >= 2 && org.startsWith('"') && org.endsWith('"'))
         org = org.slice(1, -1).replaceAll('""', '"');
-      if (org !== "") this.orgs.set(asn, org);
+      // A copy, not a slice: a sliced string would keep the whole file's text alive.
+      if (org !== "") this.orgs.set(asn, Buffer.from(org, "utf8").toString("utf8"));
     }
     return asn;
   }

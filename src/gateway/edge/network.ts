@@ -6,6 +6,7 @@
  * Order of the rules (first match wins):
  * 1. {@link VPN_ASNS}: ASNs operated by VPN providers themselves            → "vpn"
  * 2. {@link HOSTING_ASNS}: cloud, hosting and CDN ASNs                       → "datacenter"
+ *    {@link TRANSIT_ASNS}: backbone carriers (whose names look like ISPs)     → "unknown"
  * 3. organisation name mentions a VPN / proxy service                        → "vpn"
  * 4. organisation name looks like hosting (hosting, cloud, server, data center, VPS, colocation,
  *    dedicated, CDN…)                                                        → "datacenter"
@@ -121,6 +122,20 @@ export const HOSTING_ASNS: ReadonlyMap<number, string> = new Map([
   [16625, "Akamai"],
 ]);
 
+/** Tier-1/backbone carriers: their addresses are mostly infrastructure and enterprise links. */
+export const TRANSIT_ASNS: ReadonlyMap<number, string> = new Map([
+  [174, "Cogent"],
+  [3356, "Lumen (Level 3)"],
+  [1299, "Arelion"],
+  [2914, "NTT America"],
+  [3257, "GTT"],
+  [6461, "Zayo"],
+  [6762, "Telecom Italia Sparkle"],
+  [6453, "Tata Communications"],
+  [6939, "Hurricane Electric"],
+  [9002, "RETN"],
+]);
+
 const VPN_WORDS =
   /\b(vpn|proxy|proxies|anonymi[sz]|tor exit|nordvpn|expressvpn|surfshark|mullvad|private internet access|cyberghost|ipvanish|windscribe|purevpn|hide\.me|tunnelbear|hotspot shield|protonvpn)/i;
 
@@ -128,13 +143,14 @@ const HOSTING_WORDS =
   /(hosting|\bhost|\bcloud|\bservers?\b|\bserver|data ?cent(er|re)|datacent(er|re)|\bvps\b|\bvds\b|\bcolo(cation)?\b|dedicated|\bcdn\b|\bcompute\b|web services|\bdigitalocean|\blinode|\bhetzner|\bovh|\bvultr|\bchoopa|\bcontabo|\bleaseweb|\bscaleway)/i;
 
 const ISP_WORDS =
-  /(telecom|telekom|telecommunication|communications?\b|broadband|\bcable|fib(er|re)|\bdsl|\badsl|\bmobile|wireless|cellular|telephone|telefonica|telefônica|internet service|\bisp\b|\bcomcast|verizon|at&t|\bcharter|vodafone|\borange\b|\bspectrum|\bcox\b|\brogers\b|\bbell\b|telstra|\bjio\b|airtel|chinanet|unicom|china mobile|\bkddi|softbank|virgin media|\btelus|\bshaw\b|swisscom|\btelia|\bkpn\b|ziggo|movistar|\bclaro\b|viettel|\bvnpt|rostelecom|t-mobile|\bsky\b|\bbt\b|\bnetcom\b|\btelenor|\bmegafon|\bbeeline|\bturkcell|\bmaxis|\bsingtel|\boptus|\bcentury ?link|\bfrontier|\bwindstream|\bmediacom|\baltice|\bproximus|\bfree sas)/i;
+  /(telecom|telekom|\btele|\btim\b|etisalat|itissalat|sanchar|powercomm|\bdacom|\bwind\b|telecommunication|communications?\b|broadband|\bcable|fib(er|re)|\bdsl|\badsl|\bmobile|wireless|cellular|telephone|telefonica|telefônica|internet service|\bisp\b|\bcomcast|verizon|at&t|\bcharter|vodafone|\borange\b|\bspectrum|\bcox\b|\brogers\b|\bbell\b|telstra|\bjio\b|airtel|chinanet|unicom|china mobile|\bkddi|softbank|virgin media|\btelus|\bshaw\b|swisscom|\btelia|\bkpn\b|ziggo|movistar|\bclaro\b|viettel|\bvnpt|rostelecom|t-mobile|\bsky\b|\bbt\b|\bnetcom\b|\btelenor|\bmegafon|\bbeeline|\bturkcell|\bmaxis|\bsingtel|\boptus|\bcentury ?link|\bfrontier|\bwindstream|\bmediacom|\baltice|\bproximus|\bfree sas)/i;
 
 /** Classifies an ASN and its organisation name (either may be null) per the module's rules. */
 export function classifyNetwork(asn: number | null, org: string | null): NetworkClass {
   if (asn !== null) {
     if (VPN_ASNS.has(asn)) return "vpn";
     if (HOSTING_ASNS.has(asn)) return "datacenter";
+    if (TRANSIT_ASNS.has(asn)) return "unknown";
   }
   if (org === null || org === "") return "unknown";
   if (VPN_WORDS.test(org)) return "vpn";

@@ -183,13 +183,7 @@ export class RowBuffer4 {
     const s = this.starts;
     const e = this.ends;
     const v = this.values;
-    let order: Uint32Array | null = null;
-    for (let i = 1; i < n; i++) {
-      if (s[i]! < s[i - 1]! || (s[i] === s[i - 1] && e[i]! > e[i - 1]!)) {
-        order = Uint32Array.from({ length: n }, (_, k) => k).sort((a, b) => s[a]! - s[b]! || e[b]! - e[a]!);
-        break;
-      }
-    }
+    const order = rowOrder(n, (a, b) => s[a]! - s[b]! || e[b]! - e[a]!);
     const os = new Float64Array(n * 2 + 1);
     const oe = new Float64Array(n * 2 + 1);
     const ov = new Uint32Array(n * 2 + 1);
@@ -202,9 +196,11 @@ export class RowBuffer4 {
       const rs = s[i]!;
       const re = e[i]!;
       if (re < rs) continue;
-      ts.length = 0;
-      te.length = 0;
-      tv.length = 0;
+      if (ts.length > 0) {
+        ts.length = 0;
+        te.length = 0;
+        tv.length = 0;
+      }
       while (m > 0 && oe[m - 1]! >= rs) {
         m--;
         const ls = os[m]!;
@@ -285,8 +281,11 @@ export class RowBuffer6 {
       this.ends = grow(this.ends);
       this.values = grow(this.values);
     }
-    this.starts.set(start.subarray(0, 4), this.n * 4);
-    this.ends.set(end.subarray(0, 4), this.n * 4);
+    const o = this.n * 4;
+    for (let k = 0; k < 4; k++) {
+      this.starts[o + k] = start[k]!;
+      this.ends[o + k] = end[k]!;
+    }
     this.values[this.n] = value;
     this.n++;
   }
@@ -297,16 +296,7 @@ export class RowBuffer6 {
     const s = this.starts;
     const e = this.ends;
     const v = this.values;
-    let order: Uint32Array | null = null;
-    for (let i = 1; i < n; i++) {
-      const c = cmpWords(s, i, s, i - 1);
-      if (c < 0 || (c === 0 && cmpWords(e, i, e, i - 1) > 0)) {
-        order = Uint32Array.from({ length: n }, (_, k) => k).sort(
-          (a, b) => cmpWords(s, a, s, b) || cmpWords(e, b, e, a),
-        );
-        break;
-      }
-    }
+    const order = rowOrder(n, (a, b) => cmpWords(s, a, s, b) || cmpWords(e, b, e, a));
     const cap = n * 2 + 1;
     const os = new Uint32Array(cap * 4);
     const oe = new Uint32Array(cap * 4);
@@ -316,7 +306,7 @@ export class RowBuffer6 {
     for (let k = 0; k < n; k++) {
       const i = order === null ? k : order[k]!;
       if (cmpWords(e, i, s, i) < 0) continue;
-      tails.length = 0;
+      if (tails.length > 0) tails.length = 0;
       while (m > 0 && cmpWords(oe, m - 1, s, i) >= 0) {
         m--;
         if (cmpWords(oe, m, e, i) > 0) {
@@ -332,8 +322,10 @@ export class RowBuffer6 {
           break;
         }
       }
-      os.set(s.subarray(i * 4, i * 4 + 4), m * 4);
-      oe.set(e.subarray(i * 4, i * 4 + 4), m * 4);
+      for (let k = 0; k < 4; k++) {
+        os[m * 4 + k] = s[i * 4 + k]!;
+        oe[m * 4 + k] = e[i * 4 + k]!;
+      }
       ov[m] = v[i]!;
       m++;
       for (let x = tails.length - 1; x >= 0; x--) {
@@ -346,4 +338,32 @@ export class RowBuffer6 {
     }
     return { ranges: new Ranges6(os.slice(0, m * 4), oe.slice(0, m * 4)), values: ov.slice(0, m) };
   }
+}
+
+/**
+ * The processing order of `n` rows under `cmp` (start ascending, end descending): null when they
+ * are already in order. The packages' files are nearly sorted (a handful of rows out of place), so
+ * an insertion sort with a work budget runs first, falling back to a full sort.
+ */
+function rowOrder(n: number, cmp: (a: number, b: number) => number): Uint32Array | null {
+  let i = 1;
+  while (i < n && cmp(i - 1, i) <= 0) i++;
+  if (i >= n) return null;
+  const order = new Uint32Array(n);
+  for (let k = 0; k < n; k++) order[k] = k;
+  let budget = n * 4;
+  for (; i < n; i++) {
+    const x = order[i]!;
+    let j = i - 1;
+    while (j >= 0 && cmp(order[j]!, x) > 0) {
+      order[j + 1] = order[j]!;
+      j--;
+      if (--budget < 0) {
+        for (let k = 0; k < n; k++) order[k] = k;
+        return order.sort((a, b) => cmp(a, b) || a - b);
+      }
+    }
+    order[j + 1] = x;
+  }
+  return order;
 }

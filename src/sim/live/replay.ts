@@ -49,10 +49,10 @@ export async function replay(o: ReplayOptions): Promise<ReplayStats> {
   const campaigns = new Map<string, Campaign>(setup.campaigns.map((c) => [c.k.id, c]));
   const rng: Rng = setup.world.rng.fork("live");
   const keyCache = new Map<string, Promise<string>>();
-  const key = (id: string): Promise<string> => {
+  const key = (id: string, account: Emission["account"]): Promise<string> => {
     let k = keyCache.get(id);
     if (!k) {
-      k = keys(id);
+      k = keys(id, account);
       keyCache.set(id, k);
     }
     return k;
@@ -96,7 +96,7 @@ export async function replay(o: ReplayOptions): Promise<ReplayStats> {
     }
     const req: LiveRequest = {
       accountId: em.account.id,
-      key: await key(em.account.id),
+      key: await key(em.account.id, em.account),
       api: em.api,
       body: renderBody(em.spec),
       client: em.client,

@@ -5,7 +5,7 @@
  */
 import { Agent, request } from "undici";
 import type { Api } from "../../events/types.js";
-import type { ClientSide } from "../world.js";
+import type { Account, ClientSide } from "../world.js";
 
 /** One exchange to deliver. */
 export interface LiveRequest {
@@ -24,8 +24,11 @@ export interface LiveResult {
 /** Delivers one exchange; never throws (network failures come back as status 0). */
 export type Sender = (req: LiveRequest) => Promise<LiveResult>;
 
-/** The API key of an account on the target gateway (provisioned on first use). */
-export type KeyProvider = (accountId: string) => Promise<string>;
+/**
+ * The API key of an account on the target gateway (provisioned on first use). The simulated
+ * account is passed too, so a provider can create it with its attributes (org, tier, payment…).
+ */
+export type KeyProvider = (accountId: string, account?: Account) => Promise<string>;
 
 /**
  * Client metadata the fronting edge would add. The defaults are plain header names a gateway can
