@@ -23,6 +23,8 @@ export interface CampaignContext {
   refTemplatedRate: number;
   /** Labels of keys, for indicators. */
   keyLabel(key: number): string;
+  /** Holders above which a commodity key (mail domain, ASN) is common. */
+  commonDf: number;
   /** Document frequency of a key. */
   keyDf(key: number): number;
 }
@@ -47,10 +49,19 @@ export interface Assessment {
   exchanges: number;
   /** Keys held by many members: new accounts holding enough of them join at once. */
   signature: number[];
+  /** Networks most members rotate over, when the cluster shares a proxy footprint. */
+  footprintAsns: number[];
+  footprintPrefixes: string[];
+  /** Most common age class of members (0 fresh, 1 between, 2 established). */
+  ageClass: number;
+  /** Identity and content keys among the signature (not shared network infrastructure). */
+  core: number[];
   cotRate: number;
 }
 
-const MAX_SAMPLE = 400;
+const MAX_SAMPLE = 200;
+/** Distinct (template, window) tokens an account needs before its synchrony is measured. */
+export const MIN_SYNC_TOKENS = 6;
 
 /** Judges a cluster. `window` carries the test window between passes and is updated in place. */
 export function assessCluster(
@@ -72,6 +83,8 @@ export function assessCluster(
   let fresh = 0;
   let deceptionSum = 0;
   const keyCounts = new Map<number, number>();
+  const sigCounts = new Map<number, number>();
+  let sigMembers = 0;
   const caps = new Float64Array(CAP_COUNT);
   let newModel = 0;
   let sampleN = 0;
@@ -83,12 +96,16 @@ export function assessCluster(
     if (p.verified === true) verified++;
     const age = p.ageAtFirstUseDays();
     if (!Number.isNaN(age) && age < cfg.freshDays) fresh++;
-    const ev = accountEvidence(p, cfg, ctx.abused);
+    const ev = accountEvidence(p, cfg, ctx.abused, false);
     deceptionSum += Math.max(0, ev.deception + ev.trust);
+    // members of a declared, verified organisation never lend their keys to a signature
+    const lends = !(p.orgId && p.verified === true);
+    if (lends) sigMembers++;
     for (let i = 0; i < p.keys.length; i++) {
       const k = p.keys[i]!;
       if (p.keyTypes[i] === KeyType.org) continue;
       keyCounts.set(k, (keyCounts.get(k) ?? 0) + 1);
+      if (lends) sigCounts.set(k, (sigCounts.get(k) ?? 0) + 1);
     }
     for (let i = 0; i < CAP_COUNT; i++) caps[i]! += p.caps[i]!;
     newModel += p.newModel;
@@ -148,10 +165,60 @@ export function assessCluster(
   let syncSum = 0;
   let syncPairs = 0;
   for (let i = 0; i + 1 < m && syncPairs < 64; i++) {
-    syncSum += sample[i]!.sync.jaccard(sample[i + 1]!.sync);
+    const a = sample[i]!.sync;
+    const b = sample[i + 1]!.sync;
+    if (a.count < MIN_SYNC_TOKENS || b.count < MIN_SYNC_TOKENS) continue;
+    syncSum += a.jaccard(b);
     syncPairs++;
   }
   const sync = syncPairs ? syncSum / syncPairs : 0;
+  // shared proxy footprint: members rotate over many networks, and over the same ones
+  let footSum = 0;
+  let footPairs = 0;
+  const jac = (a: readonly (string | number)[], b: readonly (string | number)[]) => {
+    let both = 0;
+    for (const x of a) if (b.includes(x)) both++;
+    return both / (a.length + b.length - both);
+  };
+  for (let i = 0; i + 1 < m && footPairs < 64; i++) {
+    const p = sample[i]!;
+    const q = sample[i + 1]!;
+    let j = -1;
+    if (p.asns.values.length >= 4 && q.asns.values.length >= 4) j = jac(p.asns.values, q.asns.values);
+    if (p.prefixes.values.length >= 4 && q.prefixes.values.length >= 4) {
+      j = Math.max(j, jac(p.prefixes.values, q.prefixes.values));
+    }
+    if (j < 0) continue;
+    footSum += j;
+    footPairs++;
+  }
+  const footprint = footPairs >= Math.min(5, m / 2) ? footSum / footPairs : 0;
+  const footprintAsns: number[] = [];
+  const footprintPrefixes: string[] = [];
+  const ages = [0, 0, 0];
+  if (footprint >= 0.4) {
+    const asnCount = new Map<number, number>();
+    const pfxCount = new Map<string, number>();
+    for (const p of sample) {
+      for (const a of p.asns.values) asnCount.set(a, (asnCount.get(a) ?? 0) + 1);
+      for (const a of p.prefixes.values) pfxCount.set(a, (pfxCount.get(a) ?? 0) + 1);
+      const age = p.ageAtFirstUseDays();
+      ages[Number.isNaN(age) ? 1 : age < cfg.freshDays ? 0 : age >= cfg.establishedDays ? 2 : 1]!++;
+    }
+    for (const [a, c] of asnCount) if (c / m >= 0.2) footprintAsns.push(a);
+    for (const [a, c] of pfxCount) if (c / m >= 0.2) footprintPrefixes.push(a);
+  }
+  const ageClass = ages[0]! >= ages[2]! ? (ages[0]! >= ages[1]! ? 0 : 1) : ages[2]! >= ages[1]! ? 2 : 1;
+  if (footprint >= 0.4) {
+    add(
+      "campaign.proxy_footprint",
+      "Members rotate over the same set of networks",
+      0.8 * clamp01((footprint - 0.2) / 0.5),
+      {
+        mean_asn_jaccard: round(footprint),
+      },
+    );
+  }
   if (sync >= 0.15) {
     add(
       "campaign.synchronised",
@@ -226,7 +293,7 @@ export function assessCluster(
   prevTotals.cot = totalCot;
   prevTotals.templated = totalTemplated;
   let relay = false;
-  if (window.n >= 300) {
+  if (window.n >= cfg.relayMinRequests) {
     const z = (rate: number, ref: number) => {
       const p0 = Math.min(0.99, Math.max(0.01, ref));
       return (rate - p0) / Math.sqrt((p0 * (1 - p0)) / window.n);
@@ -261,7 +328,8 @@ export function assessCluster(
     }
   }
   const pivotShare = newModel / Math.max(1, sampleN);
-  if (pivotShare >= 0.15 && pivotShare >= cfg.releasePivotRatio * ctx.globalNewModelShare) {
+  const pivot = pivotShare >= 0.15 && pivotShare >= cfg.releasePivotRatio * ctx.globalNewModelShare;
+  if (pivot) {
     add(
       "campaign.release_pivot",
       "Cluster moved its traffic to a newly released model within a day",
@@ -282,17 +350,46 @@ export function assessCluster(
     if (caps[i]! / Math.max(1, sampleN) >= 0.2) capabilities.push(CAPABILITIES[i]!);
   // verdict
   const v = cfg.verdict;
-  const distillation = shapeScore > 0.3 || relay || (tpl !== undefined && tpl.share >= 0.5) || sync >= 0.3;
+  // Distillation-shaped traffic: reasoning / templated shape, the relay test against benign
+  // reference traffic, synchrony on shared templates, or the hydra's tells (pivot, cascade).
+  const ownedTemplate = tpl !== undefined && tpl.share >= 0.5 && ctx.keyDf(tpl.key) <= 2 * size + 5;
+  const distillation =
+    shapeScore > 0.3 ||
+    relay ||
+    (ownedTemplate && templatedRate >= 0.5) ||
+    sync >= 0.3 ||
+    pivot ||
+    cascade > 0;
   // Enforcement needs coordination beyond a shared template (synchrony, owned infrastructure, a
   // creation burst, a ban cascade) or members' own deception; blocking needs both.
   const coordinated =
-    sync >= 0.2 || infraShare >= 0.5 || burstAccounts >= cfg.creationBurstMin || cascade > 0;
-  const deceptive = meanDeception >= 0.8;
+    sync >= 0.2 ||
+    infraShare >= 0.5 ||
+    footprint >= 0.4 ||
+    burstAccounts >= cfg.creationBurstMin ||
+    cascade > 0;
+  const deceptive = meanDeception >= v.campaignDeception;
+  // A ring of fresh or disguised identities with strong deception is enforceable whatever it asks;
+  // otherwise the traffic itself must look like distillation.
+  // Sign-up fraud: most members are fresh or were created in a burst. Rings of aged accounts (bought
+  // accounts, or a reseller's pool) are judged by their traffic instead.
+  const newIdentities = fresh / m >= 0.5 || burstAccounts >= cfg.creationBurstMin;
+  const fraudRing = coordinated && newIdentities && meanDeception >= v.campaignStrongDeception;
   let verdict: Verdict = "allow";
-  if (covert && distillation && coordinated && deceptive && score >= v.campaignBlock) verdict = "block";
-  else if (covert && distillation && (coordinated || deceptive) && score >= v.campaignThrottle)
+  if (covert && coordinated && deceptive && (distillation || fraudRing) && score >= v.campaignBlock) {
+    verdict = "block";
+  } else if (
+    covert &&
+    (coordinated || deceptive) &&
+    (distillation || fraudRing) &&
+    score >= v.campaignThrottle
+  ) {
     verdict = "throttle";
-  else if (distillation && score >= v.campaignThrottle - 0.6) verdict = declared ? "review" : "monitor";
+  } else if (declared) {
+    if (shapeScore >= 1) verdict = "review";
+  } else if (distillation && score >= v.campaignThrottle - 0.6) {
+    verdict = "monitor";
+  }
   if (declared) {
     reasons.push({
       id: "campaign.declared_org",
@@ -300,12 +397,23 @@ export function assessCluster(
       evidence: { org_share: round(dominantOrg / m), verified_share: round(verified / m) },
     });
   }
-  // signature: keys most members hold and that are mostly held by members
+  // signature: keys this cluster "owns" (held by several members, and most of their holders are
+  // members); identity keys among them (cards, creation windows, mail domains, templates) form the core
   const signature: number[] = [];
-  for (const [k, c] of keyCounts) {
-    if (c / m < 0.2) continue;
+  const core: number[] = [];
+  const minHolders = Math.max(2, 0.02 * m);
+  for (const [k, c] of sigCounts) {
+    if (sigMembers < m / 2) break;
+    if (c < minHolders) continue;
     const df = ctx.keyDf(k);
-    if (df <= size * 2 + 5) signature.push(k);
+    if (df === 0 || ((c / m) * size) / df < 0.5) continue;
+    // commodity keys (mail domains, networks) are never a signature, however many members hold them
+    const kt = Math.floor(k / 2 ** 50);
+    if ((kt === KeyType.email || kt === KeyType.asn) && df > ctx.commonDf) continue;
+    signature.push(k);
+    const t = Math.floor(k / 2 ** 50);
+    if (t === KeyType.payment || t === KeyType.creation || t === KeyType.email || t === KeyType.template)
+      core.push(k);
   }
   const indicators: Record<string, unknown>[] = [];
   for (const [name, val] of Object.entries(infra)) indicators.push({ type: name, ...(val as object) });
@@ -322,6 +430,10 @@ export function assessCluster(
     indicators,
     exchanges: totalN,
     signature,
+    core,
+    footprintAsns,
+    footprintPrefixes,
+    ageClass,
     cotRate,
   };
 }

@@ -32,24 +32,32 @@ export const DetectorConfigSchema = z
     candidatesPerAccount: num(24),
     /** Edge weight needed to link two accounts (sum of per-type contributions, see linkWeights). */
     linkThreshold: num(1.4),
+    /** Identity / content part of an edge (template, card, creation window, mail domain, org, synchrony) below which the edge counts as infrastructure only. */
+    identityMinLink: num(0.6),
+    /** Edge weight needed when two accounts share only network infrastructure (prefixes, ASNs, TLS+UA stacks). */
+    infraOnlyLink: num(2),
     /** Per key-type weight of a shared key (scaled by its rarity). */
     linkWeights: z
       .object({
-        template: num(1),
+        template: num(0.5),
         prefix: num(0.5),
         asn: num(0.15),
         tlsUa: num(0.6),
         payment: num(1.2),
         creation: num(0.5),
-        email: num(0.4),
+        email: num(0.25),
         org: num(1.5),
         sync: num(1),
+        /** Both accounts rotate over 4+ ASNs and mostly the same ones (a shared proxy footprint). */
+        rotation: num(2),
       })
       .default({}),
+    /** Population floor N for rarity (ln(N/df)) so tiny logs do not make every key look common. */
+    idfMinPopulation: num(500),
     /** Inverse document frequency (ln(N/df)) at which a shared key gets its full weight. */
     idfFull: num(4),
     /** Smallest cluster reported as a campaign. */
-    campaignMinAccounts: num(5),
+    campaignMinAccounts: num(3),
     /** Minutes per synchrony window (accounts acting on one template in the same window). */
     syncWindowMin: num(10),
     /** Score weights: evidence of distillation-shaped use (shape), of deception, of trust. */
@@ -63,8 +71,8 @@ export const DetectorConfigSchema = z
         fresh: num(0.6),
         unverified: num(0.4),
         abusedTier: num(0.2),
-        uaRotation: num(1.2),
-        uaMismatch: num(0.8),
+        uaRotation: num(0.8),
+        uaMismatch: num(0.6),
         ipRotation: num(1),
         restricted: num(1),
         proxyNetwork: num(0.3),
@@ -73,8 +81,8 @@ export const DetectorConfigSchema = z
         banCascade: num(1.2),
         releasePivot: num(0.8),
         relay: num(1.5),
-        verified: num(-0.6),
-        established: num(-0.6),
+        verified: num(-0.8),
+        established: num(-0.8),
         declaredOrg: num(-0.4),
       })
       .default({}),
@@ -94,13 +102,23 @@ export const DetectorConfigSchema = z
         /** Deception score needed (with shape) for individual enforcement. */
         throttleDeception: num(1.8),
         /** Shape score needed (with deception) for individual enforcement. */
-        throttleShape: num(1.6),
+        throttleShape: num(1.2),
         /** Deception score for an individual block. */
         blockDeception: num(2.6),
         /** Campaign coordination score from which members are throttled. */
         campaignThrottle: num(2.2),
         /** Campaign coordination score from which members are blocked. */
         campaignBlock: num(3),
+        /** Mean net member deception (deception + trust) that counts as a deceptive cluster. */
+        campaignDeception: num(0.8),
+        /** Mean net member deception above which a coordinated cluster is enforced without distillation-shaped content. */
+        campaignStrongDeception: num(2),
+        /** Net deception (deception + trust) at which one account is throttled on its own, whatever its content. */
+        fraudThrottle: num(3.5),
+        /** Net deception at which one account is blocked on its own. */
+        fraudBlock: num(4.5),
+        /** Weight of campaign identity keys (link weights) a member must share to inherit the campaign verdict. */
+        coreMatch: num(1),
         /** Members' share of reasoning-eliciting requests above which throttled accounts also get protect. */
         protectCotRate: num(0.2),
       })
@@ -111,6 +129,8 @@ export const DetectorConfigSchema = z
     banCascadeJump: num(2),
     /** z-score of the windowed two-sample test (relay traffic against benign reference) counted as a relay. */
     relayZ: num(6),
+    /** Requests a cluster's test window needs before the two-sample test is run. */
+    relayMinRequests: num(100),
   })
   .strict();
 

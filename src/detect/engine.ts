@@ -8,7 +8,13 @@
 import type { AccountVerdict, CampaignReport, DetectionReport, Reason, Verdict } from "../events/report.js";
 import { isEnforced, VERDICT_ORDER } from "../events/report.js";
 import type { ExchangeEvent } from "../events/types.js";
-import { type Assessment, assessCluster, type CampaignContext, type WindowState } from "./campaigns.js";
+import {
+  type Assessment,
+  assessCluster,
+  type CampaignContext,
+  MIN_SYNC_TOKENS,
+  type WindowState,
+} from "./campaigns.js";
 import { type DetectorConfig, defaultConfig } from "./config.js";
 import { extractFeatures, type RequestFeatures } from "./features.js";
 import { mix2 } from "./hash.js";
@@ -40,9 +46,14 @@ interface CampaignState {
   window: WindowState;
   totals: WindowState;
   size: number;
+  lastPass: number;
+  /** Identity / content keys owned by the campaign (see campaigns.ts). */
+  core: Set<number>;
 }
 
 const MAX_KEYS = 64;
+const MAX_TEMPLATE_KEYS = 12;
+const MAX_PER_TYPE = 16;
 const DAY = 86_400_000;
 const rank = (v: Verdict) => VERDICT_ORDER.indexOf(v);
 const BROWSER = /^browser-/;
@@ -57,6 +68,18 @@ function templateShare(p: AccountProfile, key: number): number {
   if (j >= 0) c = Math.max(c, p.tails.counts[j]!);
   if (c === 0) return 1; // a system-prompt key: fixed for the account's app
   return c / Math.max(1, p.n);
+}
+
+function isNetwork(t: number): boolean {
+  return t === KeyType.asn || t === KeyType.prefix;
+}
+
+/** Jaccard similarity of two small sets. */
+function setJaccard<T>(a: readonly T[], b: readonly T[]): number {
+  let both = 0;
+  for (const x of a) if (b.includes(x)) both++;
+  const union = a.length + b.length - both;
+  return union === 0 ? 0 : both / union;
 }
 
 /** Engine options that are not detection thresholds. */
@@ -79,6 +102,7 @@ export class DetectionEngine {
   private readonly campaigns = new Map<string, CampaignState>();
   private readonly rootCampaign = new Map<number, CampaignState>();
   private readonly signature = new Map<number, CampaignState>();
+  private readonly aliases = new Map<string, string>();
   private readonly modelFirstSeen = new Map<string, number>();
   private readonly restricted: Set<string>;
   private readonly abused: Set<string>;
@@ -182,14 +206,28 @@ export class DetectionEngine {
     for (let i = 0; i < templates.length; i++) {
       const key = keyOfHash(KeyType.template, templates[i]!);
       const b = this.index.buckets.get(key);
-      if (b) {
-        if (!p.keys.includes(key)) this.addKey(p, key, KeyType.template, "", join);
-        if (b.df >= 2) shared = true;
-      } else if (i < 2) {
+      // share of this account's traffic on the template (a system prompt counts as a template in use)
+      let count = p.n;
+      if (i < 2) {
         const hh = i === 0 ? p.heads : p.tails;
         const j = hh.keys.indexOf(templates[i]!);
-        if (j >= 0 && hh.counts[j]! >= this.cfg.templatePromoteCount)
+        count = j >= 0 ? hh.counts[j]! : 0;
+      }
+      const concentrated = p.n <= 3 || count / p.n >= 0.1;
+      if (b) {
+        if (concentrated && p.templateKeys < MAX_TEMPLATE_KEYS && !p.keys.includes(key)) {
           this.addKey(p, key, KeyType.template, "", join);
+          p.templateKeys++;
+        }
+        if (b.df >= 2) shared = true;
+      } else if (
+        i < 2 &&
+        count >= this.cfg.templatePromoteCount &&
+        concentrated &&
+        p.templateKeys < MAX_TEMPLATE_KEYS
+      ) {
+        this.addKey(p, key, KeyType.template, "", join);
+        p.templateKeys++;
       }
     }
     if (shared) {
@@ -259,6 +297,11 @@ export class DetectionEngine {
     onAdd: (k: number) => void,
   ): void {
     if (p.keys.length >= MAX_KEYS || p.keys.includes(key)) return;
+    if (type !== KeyType.template) {
+      let same = 0;
+      for (const t of p.keyTypes) if (t === type) same++;
+      if (same >= MAX_PER_TYPE) return;
+    }
     const b = this.index.add(key, p.index, label);
     p.keys.push(key);
     p.keyTypes.push(type);
@@ -285,22 +328,32 @@ export class DetectionEngine {
     const c = this.signature.get(key);
     if (!c) return false;
     const w = this.cfg.linkWeights;
-    let score = 0;
-    const seen = new Set<number>();
+    // Same rule as a link: identity evidence plus infrastructure, or a whole shared network pool.
+    const best = [0, 0, 0, 0, 0, 0, 0, 0];
     for (let i = 0; i < p.keys.length; i++) {
       const k = p.keys[i]!;
       if (this.signature.get(k) !== c) continue;
       const t = p.keyTypes[i]!;
-      if (seen.has(t)) continue;
-      seen.add(t);
-      score += this.typeWeight(t, w);
+      const v = this.typeWeight(t, w);
+      if (t === KeyType.tlsUa || t === KeyType.prefix || t === KeyType.asn)
+        best[t] = Math.min(3 * v, best[t]! + v);
+      else best[t] = v;
     }
-    if (score < this.cfg.linkThreshold) return false;
-    this.union(p.index, this.find(c.root));
-    const root = this.find(p.index);
-    this.rootCampaign.set(root, c);
-    c.root = root;
+    const identity =
+      best[KeyType.template]! +
+      best[KeyType.payment]! +
+      best[KeyType.creation]! +
+      best[KeyType.email]! +
+      best[KeyType.org]!;
+    const infra = best[KeyType.prefix]! + best[KeyType.asn]! + best[KeyType.tlsUa]!;
+    const ok =
+      identity >= this.cfg.identityMinLink
+        ? identity + infra >= this.cfg.linkThreshold
+        : infra >= this.cfg.infraOnlyLink;
+    if (!ok) return false;
+    // attach without merging clusters: the joiner's own links decide its cluster later
     p.campaignId = c.id;
+    p.joined = c.id;
     return true;
   }
 
@@ -368,8 +421,19 @@ export class DetectionEngine {
     return ra;
   }
 
+  private aliasOf(id: string): CampaignState | null {
+    let cur = this.aliases.get(id);
+    for (let i = 0; cur && i < 16; i++) {
+      const c = this.campaigns.get(cur);
+      if (c) return c;
+      cur = this.aliases.get(cur);
+    }
+    return null;
+  }
+
   private retire(old: CampaignState, into: CampaignState): void {
     this.campaigns.delete(old.id);
+    this.aliases.set(old.id, into.id);
     for (const [k, c] of this.signature) if (c === old) this.signature.set(k, into);
   }
 
@@ -394,7 +458,9 @@ export class DetectionEngine {
     }
     this.banCascades(now, touched);
     if (this.passes % 10 === 0) for (const c of this.campaigns.values()) touched.add(this.find(c.root));
-    for (const root of touched) this.assess(this.find(root), now, out);
+    const roots = new Set<number>();
+    for (const root of touched) roots.add(this.find(root));
+    for (const root of roots) this.assess(root, now, out);
     for (const idx of dirty) {
       const p = this.profiles[idx]!;
       this.evaluate(p, now, out);
@@ -403,7 +469,7 @@ export class DetectionEngine {
   }
 
   private npop(): number {
-    return Math.max(this.profiles.length, 5000);
+    return Math.max(this.profiles.length, this.cfg.idfMinPopulation);
   }
 
   private creationBursts(): void {
@@ -467,9 +533,10 @@ export class DetectionEngine {
     const npop = this.npop();
     const maxDf = this.cfg.maxKeyShare * npop;
     const buckets: Bucket[] = [];
+    const rotating = p.asns.size >= 4 || p.prefixes.size >= 4;
     for (const k of p.keys) {
       const b = this.index.buckets.get(k);
-      if (b && b.df >= 2 && b.df <= maxDf) buckets.push(b);
+      if (b && b.df >= 2 && (b.df <= maxDf || (rotating && isNetwork(typeOfKey(k))))) buckets.push(b);
     }
     if (buckets.length === 0) return;
     buckets.sort((x, y) => x.df - y.df);
@@ -507,16 +574,44 @@ export class DetectionEngine {
       if (t === undefined) continue;
       const b = this.index.buckets.get(k);
       if (!b || b.df > maxDf) continue;
-      const idf = Math.log(npop / b.df);
+      // Commodity attributes (SDK stacks, networks, mail domains, prompts) count by rarity; a shared
+      // card or a creation burst is evidence however many accounts share it.
+      const idf = t === KeyType.payment || t === KeyType.creation ? this.cfg.idfFull : Math.log(npop / b.df);
       let v = this.typeWeight(t, w) * Math.min(1, idf / this.cfg.idfFull);
       if (t === KeyType.template) v *= Math.min(1, Math.min(templateShare(p, k), templateShare(q, k)) / 0.3);
-      if (v > best[t]!) best[t] = v;
+      // several rare shared stacks, prefixes or networks (a proxy pool, a UA pool) add up, to 3x the weight
+      if (t === KeyType.tlsUa || t === KeyType.prefix || t === KeyType.asn) {
+        best[t] = Math.min(3 * this.typeWeight(t, w), best[t]! + v);
+      } else if (v > best[t]!) best[t] = v;
     }
-    let sum = 0;
-    for (const v of best) sum += v;
-    const j = p.sync.jaccard(q.sync);
-    if (j > 0.1) sum += w.sync * Math.min(1, (j - 0.1) / 0.4);
-    return sum;
+    let identity = best[KeyType.template]! + best[KeyType.payment]! + best[KeyType.creation]!;
+    identity += best[KeyType.email]! + best[KeyType.org]!;
+    const j = p.sync.count >= MIN_SYNC_TOKENS && q.sync.count >= MIN_SYNC_TOKENS ? p.sync.jaccard(q.sync) : 0;
+    if (j > 0.1) identity += w.sync * Math.min(1, (j - 0.1) / 0.4);
+    let infra = best[KeyType.prefix]! + best[KeyType.asn]! + best[KeyType.tlsUa]!;
+    // Both rotate over many networks or prefixes, and over the same ones: one proxy pool.
+    let pool = 0;
+    if (p.asns.size >= 4 && q.asns.size >= 4) pool = setJaccard(p.asns.values, q.asns.values);
+    if (p.prefixes.size >= 4 && q.prefixes.size >= 4) {
+      pool = Math.max(pool, setJaccard(p.prefixes.values, q.prefixes.values));
+    }
+    infra += w.rotation * Math.min(1, Math.max(0, (pool - 0.2) / 0.5));
+    // Without identity evidence (a card, a creation burst, a mail domain, an org, synchrony; a shared
+    // template alone is not enough) network infrastructure (a relay, a VPN exit, a NAT) links only
+    // when it is a whole shared pool: several rare prefixes and several rare client stacks.
+    // An operator provisions its accounts alike: infrastructure alone links two accounts only when
+    // both are fresh or both are established (a relay may carry an old reseller and a new hydra).
+    if (identity < this.cfg.identityMinLink) {
+      return infra >= this.cfg.infraOnlyLink && this.ageClass(p) === this.ageClass(q) ? infra : 0;
+    }
+    return identity + infra;
+  }
+
+  /** 0 fresh, 1 in between or unknown, 2 established (account age at first use). */
+  private ageClass(p: AccountProfile): number {
+    const age = p.ageAtFirstUseDays();
+    if (Number.isNaN(age)) return 1;
+    return age < this.cfg.freshDays ? 0 : age >= this.cfg.establishedDays ? 2 : 1;
   }
 
   private banCascades(now: number, touched: Set<number>): void {
@@ -529,14 +624,16 @@ export class DetectionEngine {
       }
       const banned = this.profiles[ban.idx]!;
       const slot = Math.floor(ban.t / SLOT_MS);
-      const sibs = new Set<number>();
+      const sampled: number[] = [];
       for (const k of banned.keys) {
-        if (typeOfKey(k) === KeyType.asn || typeOfKey(k) === KeyType.email) continue;
+        // siblings by identity or client stack, not by a shared network (a relay also carries others)
+        const kt = typeOfKey(k);
+        if (kt === KeyType.asn || kt === KeyType.email || kt === KeyType.prefix) continue;
         const b = this.index.buckets.get(k);
         if (b && b.df >= 2 && b.df <= this.cfg.maxKeyShare * this.npop())
-          this.index.sample(b, 32, ban.idx, sibs as unknown as number[]);
+          this.index.sample(b, 32, ban.idx, sampled);
       }
-      for (const s of sibs) {
+      for (const s of new Set(sampled)) {
         const q = this.profiles[s]!;
         if (q.bannedMs !== 0) continue;
         const before = q.recentCount(slot - 3, slot - 1);
@@ -560,6 +657,7 @@ export class DetectionEngine {
       refTemplatedRate: this.refN ? this.refTemplated / this.refN : 0.3,
       keyLabel: (k) => this.index.buckets.get(k)?.label ?? "",
       keyDf: (k) => this.index.buckets.get(k)?.df ?? 0,
+      commonDf: this.cfg.maxKeyShare * this.npop(),
     };
   }
 
@@ -580,13 +678,25 @@ export class DetectionEngine {
         window: { n: 0, cot: 0, templated: 0 },
         totals: { n: 0, cot: 0, templated: 0 },
         size: 0,
+        lastPass: 0,
+        core: new Set(),
       };
       this.campaigns.set(c.id, c);
       this.rootCampaign.set(root, c);
     }
+    // Re-judge a known cluster only when it grew noticeably, when it is not enforced yet, or now and then.
+    if (
+      c.assessment &&
+      members.length < c.size * 1.1 + 2 &&
+      this.passes - c.lastPass < (isEnforced(c.verdict) ? 30 : 3)
+    ) {
+      return;
+    }
+    c.lastPass = this.passes;
     const profiles = members.map((m) => this.profiles[m]!);
     const a = assessCluster(profiles, this.context(), c.window, c.totals);
     c.assessment = a;
+    for (const k of a.core) c.core.add(k);
     const previous = c.verdict;
     let verdict = a.verdict;
     if (isEnforced(previous) && rank(verdict) < rank(previous)) verdict = previous;
@@ -623,16 +733,70 @@ export class DetectionEngine {
 
   private campaignFor(p: AccountProfile): CampaignState | null {
     const c = this.rootCampaign.get(this.find(p.index));
-    return c ?? null;
+    if (c) return c;
+    return p.joined !== null ? (this.campaigns.get(p.joined) ?? this.aliasOf(p.joined)) : null;
+  }
+
+  /**
+   * Whether a cluster member shares the campaign's identity core (its cards, creation windows, mail
+   * domains, templates), or carries strong deception itself. Accounts that only share network
+   * infrastructure with a campaign (a reseller relay, a VPN exit) do not inherit its verdict.
+   */
+  private coreMember(p: AccountProfile, c: CampaignState, e: { deception: number; trust: number }): boolean {
+    if (e.deception + e.trust >= this.cfg.verdict.campaignStrongDeception) return true;
+    const foot = c.assessment?.footprintAsns;
+    if (foot && foot.length >= 4 && p.asns.values.length >= 4) {
+      let inFoot = 0;
+      for (const a of p.asns.values) if (foot.includes(a)) inFoot++;
+      if (inFoot / p.asns.values.length >= 0.5) return true;
+    }
+    const pfx = c.assessment?.footprintPrefixes;
+    if (
+      pfx &&
+      pfx.length >= 4 &&
+      p.prefixes.values.length >= 4 &&
+      this.ageClass(p) === c.assessment?.ageClass
+    ) {
+      let inFoot = 0;
+      for (const a of p.prefixes.values) if (pfx.includes(a)) inFoot++;
+      if (inFoot / p.prefixes.values.length >= 0.5) return true;
+    }
+    const core = c.core;
+    if (core.size === 0) return false;
+    const w = this.cfg.linkWeights;
+    let score = 0;
+    let types = 0;
+    for (let i = 0; i < p.keys.length; i++) {
+      if (!core.has(p.keys[i]!)) continue;
+      const t = p.keyTypes[i]!;
+      if (types & (1 << t)) continue;
+      types |= 1 << t;
+      score += this.typeWeight(t, w);
+    }
+    return score >= this.cfg.verdict.coreMatch;
   }
 
   private evaluate(p: AccountProfile, now: number, out: Decision[]): void {
-    const e = accountEvidence(p, this.cfg, this.abused);
+    let e = accountEvidence(p, this.cfg, this.abused, false);
     let verdict = individualVerdict(e, p.n, this.cfg);
     let protect = isEnforced(verdict) && p.cot / Math.max(1, p.n) >= this.cfg.verdict.protectCotRate;
-    let reasons = e.reasons;
     const c = p.campaignId !== null ? this.campaignFor(p) : null;
-    if (c?.assessment && rank(c.verdict) >= rank(verdict) && c.verdict !== "allow") {
+    const inherits = c !== null && c.assessment !== null && c.verdict !== "allow" && this.coreMember(p, c, e);
+    const campaignVerdict = inherits ? c.verdict : "allow";
+    const candidate = rank(campaignVerdict) > rank(verdict) ? campaignVerdict : verdict;
+    if (isEnforced(p.verdict) && rank(candidate) <= rank(p.verdict)) return; // enforcement is sticky
+    const candidateProtect =
+      isEnforced(candidate) &&
+      (protect || (candidate === campaignVerdict && c?.assessment?.protect === true) || p.protect);
+    if (candidate === p.verdict && candidateProtect === p.protect) {
+      p.score =
+        Math.round((e.shape + Math.max(0, e.deception + e.trust) + (c?.assessment?.score ?? 0)) * 1000) /
+        1000;
+      return;
+    }
+    e = accountEvidence(p, this.cfg, this.abused, true);
+    let reasons = e.reasons;
+    if (inherits && c?.assessment && rank(c.verdict) >= rank(verdict)) {
       verdict = c.verdict;
       protect = protect || c.assessment.protect;
       reasons = [
@@ -663,7 +827,7 @@ export class DetectionEngine {
       previous,
       protect,
       timeMs: now,
-      campaignId: c && c.verdict !== "allow" ? c.id : null,
+      campaignId: inherits && c ? c.id : null,
       reasons,
     });
   }
@@ -694,7 +858,8 @@ export class DetectionEngine {
     const campaignMembers = new Map<string, string[]>();
     for (const p of this.profiles) {
       const c = this.campaignFor(p);
-      const cid = c && reported.has(c.id) ? c.id : null;
+      let cid = c && reported.has(c.id) ? c.id : null;
+      if (c && cid && !this.coreMember(p, c, accountEvidence(p, this.cfg, this.abused, false))) cid = null;
       if (cid) {
         let list = campaignMembers.get(cid);
         if (!list) {

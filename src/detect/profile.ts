@@ -66,6 +66,8 @@ export class AccountProfile {
   /** Global index keys this account belongs to, with their key types (keys.ts). */
   readonly keys: number[] = [];
   readonly keyTypes: number[] = [];
+  /** Template keys held (capped). */
+  templateKeys = 0;
   /** Key set changed since the last linking pass. */
   dirty = false;
   /** Last values turned into index keys (skip re-keying unchanged attributes). */
@@ -81,6 +83,8 @@ export class AccountProfile {
   protect = false;
   score = 0;
   campaignId: string | null = null;
+  /** Campaign joined through its signature (without a link of its own yet). */
+  joined: string | null = null;
   firstFlaggedMs = 0;
   /** n at the last evaluation. */
   evaluatedAt = 0;
