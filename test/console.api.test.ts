@@ -216,6 +216,43 @@ describe("console API: sign-in, sessions, roles, CSRF", () => {
     assert.equal(again.headers["x-distillguard-warning"], undefined, "reversed");
   });
 
+  it("an analyst's protect withholds thinking from the account's next answers, until cleared", async () => {
+    const acct = rt.gateway.keys.createAccount({ tier: "build" });
+    const { secret } = rt.gateway.keys.createKey(acct.id, "k");
+    const pw = cliCreateUser(stateDir, "ana4", "analyst");
+    const s = await signIn("ana4", pw);
+    const ask = async () => {
+      const res = await request(`${base}/v1/messages`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "x-api-key": secret,
+          "anthropic-version": "2023-06-01",
+        },
+        body: JSON.stringify({
+          model: "claude-sonnet-4-5",
+          max_tokens: 2048,
+          thinking: { type: "enabled", budget_tokens: 1024 },
+          messages: [{ role: "user", content: "Solve 17 * 23 step by step." }],
+        }),
+      });
+      const body = (await res.body.json()) as { content?: { type: string }[] };
+      assert.equal(res.statusCode, 200);
+      return (body.content ?? []).map((b) => b.type);
+    };
+    assert.ok((await ask()).includes("thinking"), "the mock answers with a thinking block when asked");
+    const act = async (action: string) =>
+      call("POST", "/console/api/actions", {
+        cookie: s.cookie,
+        csrf: s.csrf,
+        body: { kind: "account", id: acct.id, action, reason: `${action} test` },
+      });
+    assert.equal((await act("protect")).status, 201);
+    assert.ok(!(await ask()).includes("thinking"), "thinking withheld while protected");
+    assert.equal((await act("clear")).status, 201);
+    assert.ok((await ask()).includes("thinking"), "reversed");
+  });
+
   it("serves the app with a strict CSP, and never the key secrets of the store", async () => {
     const page = await request(`${base}/console/`);
     const html = await page.body.text();
