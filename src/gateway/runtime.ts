@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { AlertManager } from "../alerts/manager.js";
 import { WebhookDispatcher, type WebhookTarget } from "../alerts/webhooks.js";
+import { ConsoleApp } from "../console/app.js";
 import { ConfigError } from "../core/errors.js";
 import type { Decision, DetectorConfig } from "../detect/index.js";
 import { LiveDetector } from "../live/live-detector.js";
@@ -36,6 +37,8 @@ export interface RuntimeOptions {
   clock?: ClockSpec | null;
   /** Called with every verdict change the live detector makes (after the gateway applied it). */
   decisionListeners?: ((d: Decision) => void)[];
+  /** Serve the analyst console at /console (default on); `secureCookies` behind a TLS proxy. */
+  console?: { secureCookies?: boolean } | false;
 }
 
 export interface Runtime {
@@ -45,6 +48,7 @@ export interface Runtime {
   detector: LiveDetector | null;
   alerts: WebhookDispatcher;
   mock: MockUpstream | null;
+  console: ConsoleApp | null;
   close(): Promise<void>;
 }
 
@@ -98,6 +102,16 @@ export async function startRuntime(cfg: GatewayConfig, opts: RuntimeOptions = {}
     credentials["openai.chat.completions"] = mockKey;
   }
   const decisions = new DecisionTable();
+  const consoleApp =
+    opts.console === false
+      ? null
+      : new ConsoleApp({
+          stateDir: config.state_dir,
+          decisions,
+          retention: config.recording.retention,
+          secureCookies: opts.console?.secureCookies === true,
+          gatewayNow: () => clock.now(),
+        });
   const alerts = new WebhookDispatcher(webhookTargets(config));
   const consoleUrl = config.alerts.console_url;
   const alertManager = new AlertManager(
@@ -105,7 +119,11 @@ export async function startRuntime(cfg: GatewayConfig, opts: RuntimeOptions = {}
     { minVerdict: config.alerts.min_verdict, growthFactor: 2, growthMin: 5 },
     (id) => (consoleUrl ? `${consoleUrl.replace(/\/$/, "")}/campaigns/${encodeURIComponent(id)}` : null),
   );
-  const decisionListeners = [(d: Decision) => alertManager.onDecision(d), ...(opts.decisionListeners ?? [])];
+  const decisionListeners = [
+    (d: Decision) => alertManager.onDecision(d),
+    ...(consoleApp ? [consoleApp.onDecision] : []),
+    ...(opts.decisionListeners ?? []),
+  ];
   const detector =
     opts.detector === false
       ? null
@@ -147,8 +165,12 @@ export async function startRuntime(cfg: GatewayConfig, opts: RuntimeOptions = {}
       resolveClient: edgeClientResolver(edge, () => ipdb),
       now,
       stripHeaders: edge.stripSet,
-      extraRoutes: [noticesRoute(guard, () => gatewayRef)],
-      listeners: [...(detector ? [detector.onEvent] : []), ...(opts.listeners ?? [])],
+      extraRoutes: [noticesRoute(guard, () => gatewayRef), ...(consoleApp ? [consoleApp.route] : [])],
+      listeners: [
+        ...(detector ? [detector.onEvent] : []),
+        ...(consoleApp ? [consoleApp.onEvent] : []),
+        ...(opts.listeners ?? []),
+      ],
       extraStats: () => ({ ...(detector ? { detector: detector.stats() } : {}), alerts: alerts.stats }),
       ...(opts.adminToken !== undefined ? { adminToken: opts.adminToken } : {}),
       ...(opts.mock ? { credentials } : {}),
@@ -159,6 +181,11 @@ export async function startRuntime(cfg: GatewayConfig, opts: RuntimeOptions = {}
     throw err;
   }
   gatewayRef = gateway;
+  consoleApp?.attach({
+    keys: gateway.keys,
+    detector,
+    stats: () => ({ recorder: gateway.recorder.stats() }),
+  });
   return {
     gateway,
     guard,
@@ -166,6 +193,7 @@ export async function startRuntime(cfg: GatewayConfig, opts: RuntimeOptions = {}
     detector,
     alerts,
     mock,
+    console: consoleApp,
     async close() {
       await gateway.close();
       await detector?.close();

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, rmSync } from "node:fs";
+import { generatePassword } from "../../console/users.js";
 import { ConfigError } from "../../core/errors.js";
 import { parseGatewayConfig } from "../../gateway/config.js";
 import type { KeyStore } from "../../gateway/keys/store.js";
@@ -112,6 +113,11 @@ export const register: Register = (program) => {
       log(`distillguard demo — gateway on ${g.url} (built-in mock upstream, live detector on)`);
       log(`  admin API token: ${adminToken}   metrics: ${g.url}/metrics`);
       log(`  events: ${cfg.state_dir}/events/*.jsonl and ${cfg.state_dir}/events.duckdb`);
+      if (runtime.console) {
+        const consolePassword = generatePassword();
+        runtime.console.users.create("demo", "admin", consolePassword, true);
+        log(`  console: ${g.url}/console/  (sign in as demo / ${consolePassword})`);
+      }
 
       const sender = httpSender(g.url, {
         connections: 64,

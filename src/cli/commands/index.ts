@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { register as analyze } from "./analyze.js";
+import { register as consoleUser } from "./console-user.js";
 import { register as demo } from "./demo.js";
 import { register as evaluate } from "./eval.js";
 import { register as forensics } from "./forensics.js";
@@ -25,4 +26,5 @@ export const commands: Register[] = [
   verify,
   forensics,
   mockUpstream,
+  consoleUser,
 ];
