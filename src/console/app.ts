@@ -155,6 +155,15 @@ export class ConsoleApp {
     if (method === "POST" && path === "/actions") {
       if (session.role === "viewer") throw new ApiError(403, "forbidden", "viewers cannot act");
       const body = (await readJson(req)) as Partial<ActionRequest>;
+      if (body.kind === "campaign" && typeof body.id === "string" && body.action !== "clear") {
+        // The detector links an account to its campaign only when the account's own verdict
+        // changes; link every member of the campaign as reported now, so the analyst's decision
+        // reaches all of them from their next request.
+        const campaign = (await this.report()).campaigns.find((c) => c.id === body.id);
+        for (const account of campaign?.accounts ?? []) {
+          if (this.opts.decisions.campaignOf(account) !== body.id) this.opts.decisions.link(account, body.id);
+        }
+      }
       const entry = this.actions.apply(
         { username: session.username, role: session.role },
         body as ActionRequest,
