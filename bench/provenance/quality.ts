@@ -194,7 +194,7 @@ out(
 );
 out(`- same measure for ${randCos.length} random word pairs of similar frequency: ${quantiles(randCos)}`);
 out(
-  `- substitution pairs more similar than 95% of random pairs: ${((100 * subCos.filter((c) => c > p95).length) / subCos.length).toFixed(0)}%; pairs with a word never seen in the reference corpus: ${unseen}`,
+  `- substitution pairs more similar than 95% of random pairs: ${((100 * subCos.filter((c) => c > p95).length) / subCos.length).toFixed(0)}%; pairs not scored because a word is absent from the reference corpus: ${unseen}`,
 );
 // Bigram fluency change around each substitution (add-one smoothing over the reference corpus).
 const lp = (a: string, b: string) =>
