@@ -39,8 +39,6 @@ export class NeuralLM {
     this.d2 = 2 * o.dim;
   }
 
-  private rand: () => number = Math.random;
-
   private ids(text: string): number[] {
     const unk = this.index.get(UNK) as number;
     return tokenize(text.toLowerCase()).map((t) => this.index.get(t) ?? unk);
@@ -48,7 +46,6 @@ export class NeuralLM {
 
   /** Trains on documents (builds the vocabulary first). Calls progress(epoch, loss) after each epoch. */
   train(docs: string[], rand: () => number, progress?: (epoch: number, loss: number) => void): void {
-    this.rand = rand;
     const freq = new Map<string, number>();
     for (const d of docs) for (const t of tokenize(d.toLowerCase())) freq.set(t, (freq.get(t) ?? 0) + 1);
     const ranked = [...freq.entries()].sort((a, b) => b[1] - a[1]);
