@@ -91,5 +91,5 @@ for (const order of ORDERS) {
   }
 }
 out(
-  `\nMedian over ${SEEDS} independent samples per cell; n = distinct scored positions in the student text.`,
+  `\nEach cell: median p-value over ${SEEDS} independent samples of student text; n = distinct scored positions; green = share of them green (about 50% expected without the watermark: most groups have two members).`,
 );

@@ -142,6 +142,20 @@ describe("receipt signer", () => {
     assert.equal(head.batch, 2);
   });
 
+  it("a reserved id is pending until signed, then resolves to its receipt", async () => {
+    const signer = new ReceiptSigner({ keys: KeyRing.memory(), maxBatch: 100, maxDelayMs: 60_000 });
+    const id = signer.reserve();
+    assert.equal(signer.get(id), "pending");
+    const other = signer.reserve();
+    signer.release(other);
+    assert.equal(signer.get(other), null);
+    const { id: same, receipt } = signer.sign(input(1), id);
+    assert.equal(same, id);
+    signer.flush();
+    assert.equal((await receipt).receipt_id, id);
+    assert.equal((signer.get(id) as { leaf_json: { receipt_id: string } }).leaf_json.receipt_id, id);
+  });
+
   it("receipt ids are unguessable and unique", () => {
     const signer = new ReceiptSigner({ keys: KeyRing.memory() });
     const ids = new Set(Array.from({ length: 200 }, () => signer.sign(input(0)).id));

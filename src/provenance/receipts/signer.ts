@@ -56,9 +56,24 @@ export class ReceiptSigner {
     this.prev = opts.resume?.prev ?? null;
   }
 
-  /** Queues one exchange; returns its receipt id now and the receipt once its batch is signed. */
-  sign(input: ReceiptInput): { id: string; receipt: Promise<Receipt> } {
+  /**
+   * Reserves a receipt id before the exchange is over (a stream's headers go out before its hash is
+   * known). The id reads as "pending" until sign(input, id) or release(id).
+   */
+  reserve(): string {
     const id = `rcpt_${randomBytes(12).toString("base64url")}`;
+    this.waiting.add(id);
+    return id;
+  }
+
+  /** Forgets a reserved id that will never be signed. */
+  release(id: string): void {
+    if (!this.queue.some((p) => p.json.receipt_id === id)) this.waiting.delete(id);
+  }
+
+  /** Queues one exchange; returns its receipt id (the reserved one if given) and the receipt once its batch is signed. */
+  sign(input: ReceiptInput, reservedId?: string): { id: string; receipt: Promise<Receipt> } {
+    const id = reservedId ?? `rcpt_${randomBytes(12).toString("base64url")}`;
     const json: ReceiptLeaf = {
       v: 1,
       receipt_id: id,
