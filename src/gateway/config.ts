@@ -116,6 +116,19 @@ export const gatewayConfigSchema = z
       })
       .strict()
       .default({}),
+    provenance: z
+      .object({
+        /** Sign a receipt for every successful answer (Ed25519 over Merkle batches; GET /v1/receipts/{id}). */
+        receipts: z.boolean().default(true),
+        /** Longest wait before a batch of receipts is signed (ms). */
+        receipt_batch_ms: z.number().int().positive().default(250),
+        /** Apply a keyed lexical watermark to the prose of answers (changes ~0.4 % of words). */
+        watermark: z.boolean().default(false),
+        /** One watermark key for the deployment, or one per account (traces a leaked dataset to an account). */
+        watermark_scope: z.enum(["deployment", "account"]).default("account"),
+      })
+      .strict()
+      .default({}),
     alerts: z
       .object({
         /** Where campaign alerts are posted (detected, grew, escalated). */

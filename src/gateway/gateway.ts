@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import { DistillguardError, type ErrorCode } from "../core/errors.js";
@@ -10,6 +10,7 @@ import { type JsonBody, parseJsonBody, readBody } from "./http/body.js";
 import { forwardHeaders, relayHeaders } from "./http/headers.js";
 import type { Account, KeyRecord, KeyStore, Org } from "./keys/store.js";
 import { GatewayMetrics } from "./metrics.js";
+import type { ResponseShaper } from "./shaper.js";
 import type { Upstream } from "./upstream/upstreams.js";
 
 /** Resolves what the gateway knows about the client of a request (edge headers, IP lookup). */
@@ -38,6 +39,8 @@ export interface GatewayDeps {
   onEvent: EventListener;
   extraRoutes?: ExtraRoute[];
   metrics?: GatewayMetrics;
+  /** Response processing per exchange (provenance: receipts, watermarks). */
+  shaper?: ResponseShaper | null;
   /** Time source for event timestamps (ms since epoch); the wall clock by default. */
   now?: () => number;
 }
@@ -277,12 +280,57 @@ export class Gateway {
     const streaming = contentType.startsWith("text/event-stream");
     const out = relayHeaders(up.headers);
     out["x-distillguard-request-id"] = ex.id;
+    const shaper =
+      this.deps.shaper && ex.account && ex.body
+        ? this.deps.shaper.begin({
+            id: ex.id,
+            dialect,
+            account: ex.account,
+            model: String(ex.body.json.model),
+            requestBody: ex.body.raw,
+            time: new Date(ex.startWall).toISOString(),
+          })
+        : null;
+    if (shaper) Object.assign(out, shaper.headers);
+    const sentHash = shaper ? createHash("sha256") : null;
+    let complete = false;
+
+    // A non-streaming answer that the shaper rewrites (watermark) is read whole first: its length changes.
+    if (shaper?.rewrites && !streaming && up.statusCode < 300 && contentType.includes("json")) {
+      try {
+        const original = Buffer.from(await up.body.arrayBuffer());
+        const rewritten = shaper.jsonBody(original);
+        out["content-length"] = String(rewritten.length);
+        res.writeHead(up.statusCode, out);
+        res.end(rewritten);
+        sentHash?.update(rewritten);
+        complete = true;
+        try {
+          ex.summary = dialect.summarize(JSON.parse(original.toString("utf8")), this.deps.keepText);
+        } catch {
+          /* not JSON after all: nothing to record */
+        }
+      } catch (err) {
+        if (abort.signal.aborted || res.destroyed) throw new ClientGone();
+        throw upstreamError(err);
+      } finally {
+        res.off("close", onClose);
+        shaper.finish({ responseSha256: sentHash!.digest("hex"), status: up.statusCode, complete });
+      }
+      return;
+    }
+
     res.writeHead(up.statusCode, out);
     if (streaming) res.flushHeaders();
 
     const observer = streaming ? dialect.observeStream(this.deps.keepText) : null;
+    const reshape = streaming && shaper?.rewrites ? shaper : null;
     const collected: Buffer[] = [];
     let collectedBytes = 0;
+    const send = (bytes: Buffer): boolean => {
+      sentHash?.update(bytes);
+      return bytes.length === 0 || res.write(bytes);
+    };
     try {
       for await (const chunk of up.body as AsyncIterable<Buffer>) {
         if (observer) observer.push(chunk);
@@ -290,10 +338,12 @@ export class Gateway {
           collected.push(chunk);
           collectedBytes += chunk.length;
         }
-        if (!res.write(chunk)) await drainOrClose(res);
+        if (!send(reshape ? reshape.streamChunk(chunk) : chunk)) await drainOrClose(res);
         if (res.destroyed) throw new ClientGone();
       }
+      if (reshape) send(reshape.streamEnd());
       res.end();
+      complete = true;
     } catch (err) {
       if (err instanceof ClientGone || abort.signal.aborted || res.destroyed) {
         up.body.destroy();
@@ -305,6 +355,7 @@ export class Gateway {
       ex.errorCode = dgErr.code;
       this.metrics.brokenStreams++;
       if (observer) {
+        if (reshape) send(reshape.streamEnd());
         res.end(dialect.streamError(dgErr.kind, dgErr.message, ex.id, dgErr.code));
       } else {
         res.destroy();
@@ -312,6 +363,7 @@ export class Gateway {
       if (ex.status < 400) ex.status = dgErr.status;
     } finally {
       res.off("close", onClose);
+      shaper?.finish({ responseSha256: sentHash!.digest("hex"), status: up.statusCode, complete });
     }
     if (observer) ex.summary = observer.summary();
     else if (collectedBytes > 0 && collectedBytes < MAX_SUMMARY_BODY) {

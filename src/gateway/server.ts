@@ -9,6 +9,7 @@ import { type GatewayConfig, upstreamCredential } from "./config.js";
 import { type ClientResolver, type EventListener, type ExtraRoute, Gateway } from "./gateway.js";
 import type { Guard } from "./guard.js";
 import { KeyStore } from "./keys/store.js";
+import { createProvenance, type Provenance } from "./provenance.js";
 import { Recorder } from "./recorder/recorder.js";
 import { createUpstream, type Upstream } from "./upstream/upstreams.js";
 
@@ -27,6 +28,8 @@ export interface StartOptions {
   adminToken?: string | null;
   /** Time source for event timestamps (default: the wall clock). */
   now?: () => number;
+  /** Response processing (provenance); built from the config when absent. */
+  provenance?: Provenance | null;
   /** Use an in-memory key store instead of `<state_dir>/keys.json`. */
   inMemoryKeys?: boolean;
   /** Overrides the upstream credentials resolved from the config (e.g. the built-in mock's). */
@@ -90,6 +93,8 @@ export async function startGateway(cfg: GatewayConfig, opts: StartOptions): Prom
     for (const l of listeners) l(event, raw);
   };
 
+  const provenance =
+    opts.provenance !== undefined ? opts.provenance : createProvenance(cfg.provenance, cfg.state_dir);
   let gateway: Gateway | null = null;
   const stats = () => ({ gateway: gateway?.metrics, recorder: recorder.stats(), ...opts.extraStats?.() });
   const adminToken =
@@ -125,9 +130,11 @@ export async function startGateway(cfg: GatewayConfig, opts: StartOptions): Prom
     maxBodyBytes: cfg.max_body_bytes,
     keepText: cfg.recording.retention === "full",
     onEvent,
+    shaper: provenance?.shaper ?? null,
     ...(opts.now ? { now: opts.now } : {}),
     extraRoutes: [
       builtin,
+      ...(provenance ? [provenance.route] : []),
       adminRoutes({ keys, token: adminToken, stats, extensions: opts.adminExtensions ?? [] }),
       ...(opts.extraRoutes ?? []),
     ],
@@ -164,6 +171,7 @@ export async function startGateway(cfg: GatewayConfig, opts: StartOptions): Prom
         server.closeAllConnections();
       });
       await Promise.all(Object.values(upstreams).map((u) => u?.pool.close()));
+      provenance?.flush();
       await recorder.close();
     },
   };
