@@ -41,6 +41,9 @@ const { values: args } = parseArgs({
     },
     out: { type: "string" },
     profile: { type: "string" },
+    /** Another built checkout (e.g. the commit before a change): adds "distillguard@<label>" from it. */
+    compare: { type: "string" },
+    "compare-label": { type: "string", default: "before" },
   },
 });
 
@@ -143,6 +146,20 @@ async function main(): Promise<void> {
       ["distillguard", JSON.stringify({ upstreamUrl, upstreamKey: UPSTREAM_KEY, recording })],
       execArgv,
     );
+    targets.push({
+      name,
+      origin: String(r.url),
+      headers: authHeaders(String(r.secret)),
+      pid: c.pid,
+      stop: () => c.close(30_000),
+    });
+  }
+  if (args.compare) {
+    const name = `distillguard@${args["compare-label"]}`;
+    const [c, r] = await Child.fork(join(String(args.compare), "dist/bench/gateway/server.js"), [
+      "distillguard",
+      JSON.stringify({ upstreamUrl, upstreamKey: UPSTREAM_KEY, recording: true }),
+    ]);
     targets.push({
       name,
       origin: String(r.url),
@@ -299,6 +316,7 @@ async function main(): Promise<void> {
       dialect: anthropic ? "anthropic" : "openai",
       streamEvents: num(args["stream-events"]),
       streamGapMs: num(args["stream-gap"]),
+      compare: args.compare ? { dir: args.compare, label: args["compare-label"] } : null,
     },
     scenarios,
     skipped,
