@@ -8,6 +8,7 @@ import { type Dialect, emptySummary, type ResponseSummary } from "./dialects/typ
 import type { Admission, Guard } from "./guard.js";
 import { type JsonBody, parseJsonBody, readBody } from "./http/body.js";
 import { forwardHeaders, relayHeaders } from "./http/headers.js";
+import { ClientGone, relayBody } from "./http/relay.js";
 import type { Account, KeyRecord, KeyStore, Org } from "./keys/store.js";
 import { GatewayMetrics } from "./metrics.js";
 import type { Upstream } from "./upstream/upstreams.js";
@@ -172,7 +173,7 @@ export class Gateway {
         throw new ClientGone();
       });
       ex.rawText = raw.toString("utf8");
-      ex.body = parseJsonBody(req.headers["content-type"], raw);
+      ex.body = parseJsonBody(req.headers["content-type"], raw, ex.rawText);
       const model = ex.body.json.model;
       if (typeof model !== "string" || model === "") throw new DistillguardError("DG_MISSING_MODEL");
 
@@ -280,15 +281,13 @@ export class Gateway {
     const collected: Buffer[] = [];
     let collectedBytes = 0;
     try {
-      for await (const chunk of up.body as AsyncIterable<Buffer>) {
+      await relayBody(up.body, res, (chunk) => {
         if (observer) observer.push(chunk);
         else if (collectedBytes < MAX_SUMMARY_BODY) {
           collected.push(chunk);
           collectedBytes += chunk.length;
         }
-        if (!res.write(chunk)) await drainOrClose(res);
-        if (res.destroyed) throw new ClientGone();
-      }
+      });
       res.end();
     } catch (err) {
       if (err instanceof ClientGone || abort.signal.aborted || res.destroyed) {
@@ -412,24 +411,9 @@ export class Gateway {
 /** Bodies larger than this are relayed but not parsed for usage. */
 const MAX_SUMMARY_BODY = 8 * 1024 * 1024;
 
-/** The client went away before the exchange completed. */
-class ClientGone extends Error {}
-
 function totalTokens(s: ResponseSummary): number | null {
   if (s.input_tokens === null && s.output_tokens === null) return null;
   return (s.input_tokens ?? 0) + (s.output_tokens ?? 0);
-}
-
-function drainOrClose(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off("drain", done);
-      res.off("close", done);
-      resolve();
-    };
-    res.on("drain", done);
-    res.on("close", done);
-  });
 }
 
 /** Maps an undici failure to a catalogue error. */
