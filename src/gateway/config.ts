@@ -50,14 +50,24 @@ export const gatewayConfigSchema = z
       .default(32 * 1024 * 1024),
     edge: z
       .object({
-        /** Peers whose forwarding headers are believed: CIDRs, or "loopback" / "private". */
+        /** Peers whose forwarding and edge headers are believed: CIDRs, addresses, or loopback / private / linklocal. */
         trusted_proxies: z.array(z.string()).default([]),
-        /** Header listing the forwarding chain. */
+        /** Header listing the forwarding chain ("forwarded" = RFC 7239). */
         forwarded_header: z.string().default("x-forwarded-for"),
+        /** Entries of the forwarding header examined, from the right. */
+        max_hops: z.number().int().min(1).max(100).default(10),
         /** Header the edge sets with the client's ISO country code. */
         country_header: z.string().nullable().default(null),
         /** Header the edge sets with the client's TLS (JA4) fingerprint. */
         tls_fingerprint_header: z.string().nullable().default(null),
+        /** Header the edge sets with the client's autonomous system number. */
+        asn_header: z.string().nullable().default(null),
+        /** More client-supplied headers to strip before forwarding (a safe default list is always applied). */
+        strip_headers: z.array(z.string()).default([]),
+        /** Look up country, ASN and network class from the bundled IP databases. */
+        ip_database: z.boolean().default(true),
+        /** Optional CSV of datacenter IPv4 ranges (start_ip,end_ip,provider,url) added to the network classes. */
+        datacenter_ranges_file: z.string().nullable().default(null),
       })
       .strict()
       .default({}),
@@ -103,6 +113,29 @@ export const gatewayConfigSchema = z
          * replaced by its length and a keyed digest; "full" keeps the body exactly and the answer text.
          */
         retention: z.enum(["none", "full"]).default("none"),
+      })
+      .strict()
+      .default({}),
+    alerts: z
+      .object({
+        /** Where campaign alerts are posted (detected, grew, escalated). */
+        webhooks: z
+          .array(
+            z
+              .object({
+                url: z.string().url(),
+                /** Environment variable holding the HMAC secret for the signature header. */
+                secret_env: z.string().optional(),
+                /** "json": the alert object; "slack": a Slack incoming-webhook message. */
+                format: z.enum(["json", "slack"]).default("json"),
+              })
+              .strict(),
+          )
+          .default([]),
+        /** A campaign is announced once its verdict reaches this level. */
+        min_verdict: z.enum(["monitor", "review", "throttle", "block"]).default("review"),
+        /** Base URL of the console, for links in alerts. */
+        console_url: z.string().url().nullable().default(null),
       })
       .strict()
       .default({}),

@@ -39,6 +39,8 @@ export interface GatewayDeps {
   onEvent: EventListener;
   extraRoutes?: ExtraRoute[];
   metrics?: GatewayMetrics;
+  /** Time source for event timestamps (ms since epoch); the wall clock by default. */
+  now?: () => number;
 }
 
 /** Everything known about one exchange while it is served; becomes the recorded event. */
@@ -72,8 +74,10 @@ function newRequestId(): string {
 export class Gateway {
   readonly metrics: GatewayMetrics;
   private readonly strip: ReadonlySet<string>;
+  private readonly now: () => number;
 
   constructor(private readonly deps: GatewayDeps) {
+    this.now = deps.now ?? Date.now;
     this.metrics = deps.metrics ?? new GatewayMetrics();
     this.strip = new Set([...deps.stripHeaders, ...CLIENT_CREDENTIAL_HEADERS].map((h) => h.toLowerCase()));
   }
@@ -141,7 +145,7 @@ export class Gateway {
     const ex: Exchange = {
       id: newRequestId(),
       startedAt: performance.now(),
-      startWall: Date.now(),
+      startWall: this.now(),
       dialect,
       client: this.deps.resolveClient(req),
       key: null,

@@ -3,6 +3,7 @@ import type { ClientInfo } from "../events/types.js";
 import type { GatewayConfig, Limits } from "./config.js";
 import type { Dialect } from "./dialects/types.js";
 import type { Admission, AdmitContext, Guard, Refusal } from "./guard.js";
+import { NoticeBoard } from "./notices.js";
 import {
   anthropicRateLimitHeaders,
   type CompiledRule,
@@ -30,6 +31,8 @@ export class PolicyGuard implements Guard {
   private readonly denied: ReadonlySet<string>;
   private readonly rules = new Map<string, CompiledRule>();
   readonly concurrency = new ConcurrencyLimiter();
+  /** Notices to account owners (warn): read with the account's own key at /distillguard/v1/notices. */
+  readonly notices = new NoticeBoard();
 
   constructor(
     private readonly cfg: PolicyConfig,
@@ -60,6 +63,7 @@ export class PolicyGuard implements Guard {
     }
     const factor = decision?.action === "throttle" ? (decision.rateFactor ?? this.cfg.throttle_factor) : 1;
     const protect = decision?.action === "protect" || decision?.protect === true;
+    const notice = decision ? this.notices.post(account.id, decision, this.now()) : null;
 
     const accountLimits = scale(
       {
@@ -125,6 +129,10 @@ export class PolicyGuard implements Guard {
       dialect.api === "anthropic.messages"
         ? anthropicRateLimitHeaders(result)
         : openaiRateLimitHeaders(result);
+    if (notice === "usage_review" || notice === "throttled") {
+      headers["x-distillguard-warning"] =
+        `${notice}; see GET /distillguard/v1/notices (ref ${decision!.ref})`;
+    }
     if (!result.allowed) {
       release();
       const denied = result.denied;
@@ -137,7 +145,11 @@ export class PolicyGuard implements Guard {
         headers: retryHeaders(result, headers),
       };
     }
-    const tokenChecks = checks.filter((c) => c.kind === "tokens");
+    // Keep each token check's TAT right after the charge so a late refund returns only what this
+    // reservation still holds.
+    const tokenChecks = checks
+      .map((c, i) => ({ c, held: result.outcomes[i]?.tatAfter ?? null }))
+      .filter((x) => x.c.kind === "tokens");
     let settled = false;
     return {
       ok: true,
@@ -148,7 +160,7 @@ export class PolicyGuard implements Guard {
         settled = true;
         release();
         if (actual === null) return;
-        for (const c of tokenChecks) this.limiter.reconcile(c.key, c.rule, tokens, actual);
+        for (const { c, held } of tokenChecks) this.limiter.reconcile(c.key, c.rule, tokens, actual, held);
       },
     };
   }

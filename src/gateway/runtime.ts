@@ -1,9 +1,25 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
+import { AlertManager } from "../alerts/manager.js";
+import { WebhookDispatcher, type WebhookTarget } from "../alerts/webhooks.js";
+import { ConsoleApp } from "../console/app.js";
+import { ConfigError } from "../core/errors.js";
+import type { Decision, DetectorConfig } from "../detect/index.js";
+import { LiveDetector } from "../live/live-detector.js";
 import { type MockUpstream, startMockUpstream } from "../mock/server.js";
 import type { GatewayConfig } from "./config.js";
-import type { ClientResolver, EventListener } from "./gateway.js";
-import { DecisionTable, MemoryLimiterStore, RateLimiter, systemClock } from "./policy/index.js";
+import { anthropic } from "./dialects/anthropic.js";
+import { openai } from "./dialects/openai.js";
+import {
+  type CompiledEdgeConfig,
+  compileEdgeConfig,
+  DEFAULT_STRIP_HEADERS,
+  extractClientMetadata,
+  IpDatabase,
+  type IpLookup,
+} from "./edge/index.js";
+import type { ClientResolver, EventListener, ExtraRoute } from "./gateway.js";
+import { type ClockSpec, clockOf, DecisionTable, MemoryLimiterStore, RateLimiter } from "./policy/index.js";
 import { PolicyGuard } from "./policy-guard.js";
 import { type RunningGateway, startGateway } from "./server.js";
 
@@ -12,24 +28,51 @@ export interface RuntimeOptions {
   mock?: { corpusDir?: string | null; chunkDelayMs?: number } | null;
   adminToken?: string | null;
   listeners?: EventListener[];
+  /** Run the detector live on the gateway's own events (default on); a config overrides its thresholds. */
+  detector?: { config?: DetectorConfig | null } | false;
+  /**
+   * A simulated clock (accelerated replay): event times, rate limits and detector passes all run on
+   * it. Default: the wall clock.
+   */
+  clock?: ClockSpec | null;
+  /** Called with every verdict change the live detector makes (after the gateway applied it). */
+  decisionListeners?: ((d: Decision) => void)[];
+  /** Serve the analyst console at /console (default on); `secureCookies` behind a TLS proxy. */
+  console?: { secureCookies?: boolean } | false;
 }
 
 export interface Runtime {
   gateway: RunningGateway;
   guard: PolicyGuard;
   decisions: DecisionTable;
+  detector: LiveDetector | null;
+  alerts: WebhookDispatcher;
   mock: MockUpstream | null;
+  console: ConsoleApp | null;
   close(): Promise<void>;
 }
 
-/** The client metadata the gateway records: the socket peer and the user agent. */
-export function basicClientResolver(): ClientResolver {
-  return (req: IncomingMessage) => ({
-    ip: req.socket.remoteAddress?.replace(/^::ffff:/, "") ?? null,
-    user_agent: (req.headers["user-agent"] as string | undefined)?.slice(0, 512) ?? null,
-    tls_fingerprint: null,
-    country: null,
+/** Compiles the edge section of the config (throws ConfigError on bad CIDRs or header names). */
+export function compileEdge(cfg: GatewayConfig): CompiledEdgeConfig {
+  const e = cfg.edge;
+  return compileEdgeConfig({
+    trustedProxies: e.trusted_proxies,
+    forwardedHeader: e.forwarded_header,
+    maxHops: e.max_hops,
+    countryHeader: e.country_header,
+    tlsFingerprintHeader: e.tls_fingerprint_header,
+    asnHeader: e.asn_header,
+    stripHeaders: [...DEFAULT_STRIP_HEADERS, ...e.strip_headers],
   });
+}
+
+/**
+ * Client metadata from the edge: the client IP from the trusted-proxy chain, country / JA4 / ASN
+ * from edge headers when they came through a trusted hop, else from the IP database once loaded.
+ */
+export function edgeClientResolver(edge: CompiledEdgeConfig, ipdb: () => IpLookup | null): ClientResolver {
+  return (req: IncomingMessage) =>
+    extractClientMetadata({ remoteAddress: req.socket.remoteAddress, headers: req.headers }, edge, ipdb());
 }
 
 /**
@@ -59,42 +102,101 @@ export async function startRuntime(cfg: GatewayConfig, opts: RuntimeOptions = {}
     credentials["openai.chat.completions"] = mockKey;
   }
   const decisions = new DecisionTable();
+  const consoleApp =
+    opts.console === false
+      ? null
+      : new ConsoleApp({
+          stateDir: config.state_dir,
+          decisions,
+          retention: config.recording.retention,
+          secureCookies: opts.console?.secureCookies === true,
+          gatewayNow: () => clock.now(),
+        });
+  const alerts = new WebhookDispatcher(webhookTargets(config));
+  const consoleUrl = config.alerts.console_url;
+  const alertManager = new AlertManager(
+    (a) => alerts.send(a),
+    { minVerdict: config.alerts.min_verdict, growthFactor: 2, growthMin: 5 },
+    (id) => (consoleUrl ? `${consoleUrl.replace(/\/$/, "")}/campaigns/${encodeURIComponent(id)}` : null),
+  );
+  const decisionListeners = [
+    (d: Decision) => alertManager.onDecision(d),
+    ...(consoleApp ? [consoleApp.onDecision] : []),
+    ...(opts.decisionListeners ?? []),
+  ];
+  const detector =
+    opts.detector === false
+      ? null
+      : new LiveDetector({
+          decisions,
+          config: opts.detector?.config ?? null,
+          clock: opts.clock ?? null,
+          onDecision: (d) => {
+            for (const l of decisionListeners) l(d);
+          },
+        });
+  const clock = clockOf(opts.clock);
+  const now = () => clock.now();
   const guard = new PolicyGuard(
     config.policy,
     decisions,
-    new RateLimiter(new MemoryLimiterStore(), systemClock),
+    new RateLimiter(new MemoryLimiterStore(), clock),
+    now,
   );
-  const edge = config.edge;
-  const strip = new Set(
-    [
-      edge.forwarded_header,
-      "forwarded",
-      "x-real-ip",
-      edge.country_header,
-      edge.tls_fingerprint_header,
-    ].filter((h): h is string => typeof h === "string"),
-  );
+  const edge = compileEdge(config);
+  // The IP database loads in the background (a few seconds); until then lookups give nulls.
+  let ipdb: IpDatabase | null = null;
+  if (config.edge.ip_database) {
+    const db = new IpDatabase({ datacenterRangesFile: config.edge.datacenter_ranges_file });
+    db.load().then(
+      () => {
+        ipdb = db;
+      },
+      (err: unknown) => {
+        process.stderr.write(`distillguard: IP database not loaded: ${(err as Error).message}\n`);
+      },
+    );
+  }
   let gateway: RunningGateway;
+  let gatewayRef: RunningGateway | null = null;
   try {
     gateway = await startGateway(config, {
       guard,
-      resolveClient: basicClientResolver(),
-      stripHeaders: strip,
-      listeners: opts.listeners ?? [],
+      resolveClient: edgeClientResolver(edge, () => ipdb),
+      now,
+      stripHeaders: edge.stripSet,
+      extraRoutes: [noticesRoute(guard, () => gatewayRef), ...(consoleApp ? [consoleApp.route] : [])],
+      listeners: [
+        ...(detector ? [detector.onEvent] : []),
+        ...(consoleApp ? [consoleApp.onEvent] : []),
+        ...(opts.listeners ?? []),
+      ],
+      extraStats: () => ({ ...(detector ? { detector: detector.stats() } : {}), alerts: alerts.stats }),
       ...(opts.adminToken !== undefined ? { adminToken: opts.adminToken } : {}),
       ...(opts.mock ? { credentials } : {}),
     });
   } catch (err) {
     await mock?.close();
+    await detector?.close();
     throw err;
   }
+  gatewayRef = gateway;
+  consoleApp?.attach({
+    keys: gateway.keys,
+    detector,
+    stats: () => ({ recorder: gateway.recorder.stats() }),
+  });
   return {
     gateway,
     guard,
     decisions,
+    detector,
+    alerts,
     mock,
+    console: consoleApp,
     async close() {
       await gateway.close();
+      await detector?.close();
       await mock?.close();
     },
   };
@@ -110,4 +212,38 @@ function defaultsOf(cfg: GatewayConfig, which: "anthropic" | "openai") {
       models: [],
     }
   );
+}
+
+function webhookTargets(cfg: GatewayConfig): WebhookTarget[] {
+  return cfg.alerts.webhooks.map((w) => {
+    let secret: string | null = null;
+    if (w.secret_env) {
+      secret = process.env[w.secret_env] ?? null;
+      if (!secret)
+        throw new ConfigError(
+          `environment variable ${w.secret_env} (webhook secret for ${w.url}) is not set`,
+        );
+    }
+    return { url: w.url, secret, format: w.format };
+  });
+}
+
+/** GET /distillguard/v1/notices: an account's owner reads the notices about their account with their own key. */
+function noticesRoute(guard: PolicyGuard, gateway: () => RunningGateway | null): ExtraRoute {
+  return (req, res, path) => {
+    if (path !== "/distillguard/v1/notices") return false;
+    const g = gateway();
+    const key = anthropic.clientKey(req.headers) ?? openai.clientKey(req.headers);
+    const auth = key && g ? g.keys.authenticate(key) : null;
+    const body = auth?.ok
+      ? { account_id: auth.account.id, data: guard.notices.list(auth.account.id) }
+      : { error: { code: "DG_INVALID_KEY", message: "A valid API key is required." } };
+    const text = JSON.stringify(body);
+    res.writeHead(auth?.ok ? 200 : 401, {
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(text),
+    });
+    res.end(text);
+    return true;
+  };
 }

@@ -21,8 +21,12 @@ export interface StartOptions {
   listeners?: EventListener[];
   extraRoutes?: ExtraRoute[];
   adminExtensions?: AdminExtension[];
+  /** More gauges for /metrics and /admin/v1/stats (e.g. the live detector's queue). */
+  extraStats?: () => Record<string, unknown>;
   /** Admin token (defaults to the environment variable named in the config). */
   adminToken?: string | null;
+  /** Time source for event timestamps (default: the wall clock). */
+  now?: () => number;
   /** Use an in-memory key store instead of `<state_dir>/keys.json`. */
   inMemoryKeys?: boolean;
   /** Overrides the upstream credentials resolved from the config (e.g. the built-in mock's). */
@@ -87,7 +91,7 @@ export async function startGateway(cfg: GatewayConfig, opts: StartOptions): Prom
   };
 
   let gateway: Gateway | null = null;
-  const stats = () => ({ gateway: gateway?.metrics, recorder: recorder.stats() });
+  const stats = () => ({ gateway: gateway?.metrics, recorder: recorder.stats(), ...opts.extraStats?.() });
   const adminToken =
     opts.adminToken !== undefined ? opts.adminToken : (process.env[cfg.admin.token_env] ?? null);
   const builtin: ExtraRoute = (_req: IncomingMessage, res: ServerResponse, path: string) => {
@@ -105,6 +109,7 @@ export async function startGateway(cfg: GatewayConfig, opts: StartOptions): Prom
           distillguard_recorder_written: r.written,
           distillguard_recorder_dropped: r.dropped,
           distillguard_recorder_sink_failures: r.sinkFailures,
+          ...flattenGauges("distillguard", opts.extraStats?.() ?? {}),
         }),
       );
       return true;
@@ -120,6 +125,7 @@ export async function startGateway(cfg: GatewayConfig, opts: StartOptions): Prom
     maxBodyBytes: cfg.max_body_bytes,
     keepText: cfg.recording.retention === "full",
     onEvent,
+    ...(opts.now ? { now: opts.now } : {}),
     extraRoutes: [
       builtin,
       adminRoutes({ keys, token: adminToken, stats, extensions: opts.adminExtensions ?? [] }),
@@ -161,4 +167,16 @@ export async function startGateway(cfg: GatewayConfig, opts: StartOptions): Prom
       await recorder.close();
     },
   };
+}
+
+/** Numeric leaves of a nested stats object as Prometheus gauge names (`prefix_a_b`). */
+function flattenGauges(prefix: string, value: Record<string, unknown>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(value)) {
+    const name = `${prefix}_${k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`;
+    if (typeof v === "number" && Number.isFinite(v)) out[name] = v;
+    else if (typeof v === "object" && v !== null)
+      Object.assign(out, flattenGauges(name, v as Record<string, unknown>));
+  }
+  return out;
 }

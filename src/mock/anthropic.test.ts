@@ -296,6 +296,16 @@ describe("mock upstream: Anthropic Messages via @anthropic-ai/sdk", () => {
       }),
       Anthropic.BadRequestError,
     );
+    await assert.rejects(
+      client.messages.create({
+        model: MODEL,
+        max_tokens: 100,
+        messages: [
+          { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_01nowhere", content: "x" }] },
+        ],
+      }),
+      (err: unknown) => err instanceof Anthropic.BadRequestError && /tool_use_id/.test(err.message),
+    );
     const res = await fetch(`${mock.url}/v1/messages`, {
       method: "POST",
       headers: { "content-type": "application/json", "anthropic-version": "2023-06-01" },
@@ -323,6 +333,8 @@ describe("mock upstream: Anthropic Messages via @anthropic-ai/sdk", () => {
     assert.ok(last.body.equals(Buffer.from(body)));
     assert.equal(last.headers["x-api-key"], "sk-ant-edge");
     assert.ok(last.rawHeaders.includes("X-Custom"));
+    assert.equal(mock.recentRequests().at(-1), last);
+    assert.ok(mock.recentRequests().length > 1);
   });
 
   it("requires the expected key when one is set", async () => {

@@ -119,6 +119,7 @@ export function readAnthropicRequest(
   if (body.system !== undefined) readContent(body.system, acc);
   const messages = body.messages;
   const toolNames = new Map<string, string>();
+  let previousToolUses = new Set<string>();
   let prompt = "";
   let toolResult: NormalizedRequest["toolResult"] = null;
   let images = 0;
@@ -132,12 +133,29 @@ export function readAnthropicRequest(
     }
     const before = acc.images;
     const text = readContent(message.content, acc);
-    if (message.role === "assistant" && Array.isArray(message.content)) {
-      for (const block of message.content) {
-        if (isObject(block) && block.type === "tool_use" && typeof block.id === "string") {
-          toolNames.set(block.id, String(block.name ?? "tool"));
+    if (message.role === "assistant") {
+      previousToolUses = new Set();
+      if (Array.isArray(message.content)) {
+        for (const block of message.content) {
+          if (isObject(block) && block.type === "tool_use" && typeof block.id === "string") {
+            toolNames.set(block.id, String(block.name ?? "tool"));
+            previousToolUses.add(block.id);
+          }
         }
       }
+    }
+    if (message.role === "user" && Array.isArray(message.content)) {
+      message.content.forEach((block, j) => {
+        if (
+          isObject(block) &&
+          block.type === "tool_result" &&
+          !previousToolUses.has(String(block.tool_use_id))
+        ) {
+          throw bad(
+            `messages.${i}.content.${j}: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${String(block.tool_use_id)}. Each \`tool_result\` block must have a corresponding \`tool_use\` block in the previous message.`,
+          );
+        }
+      });
     }
     if (message.role === "user") {
       if (text) prompt = text;
@@ -177,6 +195,9 @@ export function readAnthropicRequest(
   }
   const tools = readTools(body.tools);
   const toolChoice = readToolChoice(body.tool_choice, tools);
+  if (thinkingBudget !== null && (toolChoice.mode === "any" || toolChoice.mode === "tool")) {
+    throw bad("Thinking may not be enabled when tool_choice forces tool use.");
+  }
   const stop = Array.isArray(body.stop_sequences)
     ? body.stop_sequences.filter((s): s is string => typeof s === "string")
     : [];
@@ -201,6 +222,7 @@ export function readAnthropicRequest(
   return {
     dialect: "anthropic",
     model: body.model,
+    choices: 1,
     maxTokens,
     prompt,
     toolResult,
@@ -221,6 +243,7 @@ const STOP_REASONS = {
   max_tokens: "max_tokens",
   stop_sequence: "stop_sequence",
   tool: "tool_use",
+  refusal: "refusal",
 };
 
 /** The tool_use id for a planned call. */

@@ -8,6 +8,7 @@
  *   hang                   never answer; the request stays open until the client goes away
  *   first-byte-delay:<ms>  wait before sending the status line
  *   invalid-json           200 with a body that is not JSON
+ *   refusal                a refusal answer (Anthropic stop_reason "refusal"; OpenAI message.refusal)
  * `x-mock-chunk-delay: <ms>` slows one stream.
  */
 
@@ -20,6 +21,7 @@ export interface Faults {
   hang: boolean;
   firstByteDelayMs: number;
   invalidJson: boolean;
+  refusal: boolean;
 }
 
 /** No fault. */
@@ -31,6 +33,7 @@ export const NO_FAULTS: Readonly<Faults> = Object.freeze({
   hang: false,
   firstByteDelayMs: 0,
   invalidJson: false,
+  refusal: false,
 });
 
 function number(text: string | undefined): number | null {
@@ -71,6 +74,9 @@ export function parseFaults(header: string | string[] | undefined): Faults {
         break;
       case "invalid-json":
         faults.invalidJson = true;
+        break;
+      case "refusal":
+        faults.refusal = true;
         break;
     }
   }

@@ -1,5 +1,6 @@
 /** The built-in mock upstream model API (Anthropic Messages + OpenAI Chat Completions). */
 export * from "./anthropic.js";
+export * from "./auth.js";
 export * from "./corpus.js";
 export * from "./errors.js";
 export * from "./faults.js";

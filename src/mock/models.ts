@@ -177,3 +177,38 @@ export function findModel(dialect: "anthropic" | "openai", id: string): MockMode
 export function createdSeconds(model: MockModel): number {
   return Math.floor(Date.parse(model.createdAt) / 1000);
 }
+
+/** A model in a dialect's GET /v1/models/{id} shape. */
+export function modelBody(dialect: "anthropic" | "openai", model: MockModel): Record<string, unknown> {
+  return dialect === "anthropic"
+    ? { type: "model", id: model.id, display_name: model.displayName, created_at: model.createdAt }
+    : { id: model.id, object: "model", created: createdSeconds(model), owned_by: "system" };
+}
+
+/** OpenAI's GET /v1/models body (no pagination). */
+export function openaiModelList(): Record<string, unknown> {
+  return { object: "list", data: OPENAI_MODELS.map((m) => modelBody("openai", m)) };
+}
+
+/** One page of Anthropic's GET /v1/models (`limit` 1–1000, default 20; `after_id` / `before_id` cursors). */
+export function anthropicModelPage(query: URLSearchParams): Record<string, unknown> {
+  const table = ANTHROPIC_MODELS;
+  const limit = Math.min(1000, Math.max(1, Number(query.get("limit") ?? 20) || 20));
+  const after = query.get("after_id");
+  const before = query.get("before_id");
+  const start = after ? table.findIndex((m) => m.id === after) + 1 : 0;
+  const end = before
+    ? Math.max(
+        0,
+        table.findIndex((m) => m.id === before),
+      )
+    : table.length;
+  const window = table.slice(start, end);
+  const page = before && !after ? window.slice(-limit) : window.slice(0, limit);
+  return {
+    data: page.map((m) => modelBody("anthropic", m)),
+    has_more: window.length > limit,
+    first_id: page[0]?.id ?? null,
+    last_id: page.at(-1)?.id ?? null,
+  };
+}

@@ -38,7 +38,7 @@ function readContent(content: unknown, acc: { chars: number; imageTokens: number
       const image = isObject(part.image_url) ? part.image_url : {};
       const url = typeof image.url === "string" ? image.url : "";
       const comma = url.startsWith("data:") ? url.indexOf(",") : -1;
-      const size = comma >= 0 ? sniffImageSize(url.slice(comma + 1, comma + 49)) : null;
+      const size = comma >= 0 ? sniffImageSize(url.slice(comma + 1)) : null;
       acc.imageTokens += openaiImageTokens(size, typeof image.detail === "string" ? image.detail : undefined);
       acc.images += 1;
     } else if (part.type === "input_audio") {
@@ -219,6 +219,20 @@ export function readOpenAIRequest(
       jsonSchema = null;
     }
   }
+  let choices = 1;
+  if (body.n !== undefined && body.n !== null) {
+    if (typeof body.n !== "number" || !Number.isInteger(body.n)) {
+      throw bad("Invalid type for 'n': expected an integer.", "n", "invalid_type");
+    }
+    if (body.n < 1 || body.n > 128) {
+      throw bad(
+        `Invalid 'n': expected a value from 1 to 128, but got ${body.n} instead.`,
+        "n",
+        "invalid_value",
+      );
+    }
+    choices = body.n;
+  }
   const effort = typeof body.reasoning_effort === "string" ? body.reasoning_effort : null;
   const reasoningEffort = effort ?? (model?.reasoning ? "medium" : null);
   const stop =
@@ -243,6 +257,7 @@ export function readOpenAIRequest(
   return {
     dialect: "openai",
     model: body.model,
+    choices,
     maxTokens: requested ?? model?.maxOutputTokens ?? 4096,
     prompt,
     toolResult,
@@ -258,22 +273,35 @@ export function readOpenAIRequest(
   };
 }
 
-const FINISH = { end: "stop", stop_sequence: "stop", max_tokens: "length", tool: "tool_calls" };
+const FINISH = {
+  end: "stop",
+  stop_sequence: "stop",
+  max_tokens: "length",
+  tool: "tool_calls",
+  refusal: "stop",
+};
 
 /** The tool call id for a planned call. */
 export function openaiToolId(plan: AnswerPlan): string {
   return `call_${plan.toolCall?.idSuffix ?? ""}`;
 }
 
-/** The `usage` object of an answer. */
-export function openaiUsage(plan: AnswerPlan): Json {
+/** The `usage` object of one or more choices (the prompt counts once). */
+export function openaiUsage(plans: AnswerPlan[]): Json {
+  const prompt = plans[0]?.inputTokens ?? 0;
+  let completion = 0;
+  let reasoning = 0;
+  for (const plan of plans) {
+    completion += plan.outputTokens;
+    reasoning += plan.reasoningTokens;
+  }
   return {
-    prompt_tokens: plan.inputTokens,
-    completion_tokens: plan.outputTokens,
-    total_tokens: plan.inputTokens + plan.outputTokens,
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
     prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
     completion_tokens_details: {
-      reasoning_tokens: plan.reasoningTokens,
+      reasoning_tokens: reasoning,
       audio_tokens: 0,
       accepted_prediction_tokens: 0,
       rejected_prediction_tokens: 0,
@@ -289,16 +317,16 @@ export interface CompletionMeta {
   fingerprint: string;
 }
 
-/** The non-streaming `chat.completion` body. */
-export function openaiCompletion(plan: AnswerPlan, meta: CompletionMeta): Json {
-  const message: Json = {
+function message(plan: AnswerPlan): Json {
+  const refused = plan.stop === "refusal";
+  const out: Json = {
     role: "assistant",
-    content: plan.toolCall && !plan.text ? null : plan.text,
-    refusal: null,
+    content: refused || (plan.toolCall && !plan.text) ? null : plan.text,
+    refusal: refused ? plan.text : null,
     annotations: [],
   };
   if (plan.toolCall) {
-    message.tool_calls = [
+    out.tool_calls = [
       {
         id: openaiToolId(plan),
         type: "function",
@@ -306,21 +334,34 @@ export function openaiCompletion(plan: AnswerPlan, meta: CompletionMeta): Json {
       },
     ];
   }
+  return out;
+}
+
+/** The non-streaming `chat.completion` body: one choice per plan (the request's `n`). */
+export function openaiCompletion(plans: AnswerPlan[], meta: CompletionMeta): Json {
   return {
     id: meta.id,
     object: "chat.completion",
     created: meta.created,
     model: meta.model,
-    choices: [{ index: 0, message, logprobs: null, finish_reason: FINISH[plan.stop] }],
-    usage: openaiUsage(plan),
+    choices: plans.map((plan, index) => ({
+      index,
+      message: message(plan),
+      logprobs: null,
+      finish_reason: FINISH[plan.stop],
+    })),
+    usage: openaiUsage(plans),
     service_tier: "default",
     system_fingerprint: meta.fingerprint,
   };
 }
 
-/** The SSE stream as write groups: one chunk per group. */
+/**
+ * The SSE stream as write groups, one chunk per group: for each choice in turn its role chunk, content
+ * or tool-call deltas and finish chunk; then the usage chunk (when asked) and `[DONE]`.
+ */
 export function openaiStream(
-  plan: AnswerPlan,
+  plans: AnswerPlan[],
   meta: CompletionMeta,
   includeUsage: boolean,
   wordsPerChunk: number,
@@ -339,47 +380,37 @@ export function openaiStream(
     if (includeUsage) body.usage = usage ?? null;
     out.add(sseData(body)).cut();
   };
-  const delta = (d: Json, finish: string | null = null) =>
-    chunk([{ index: 0, delta: d, logprobs: null, finish_reason: finish }]);
-  if (plan.toolCall) {
-    const call = plan.toolCall;
-    if (plan.text) {
+  plans.forEach((plan, index) => {
+    const delta = (d: Json, finish: string | null = null) =>
+      chunk([{ index, delta: d, logprobs: null, finish_reason: finish }]);
+    if (plan.toolCall) {
+      const call = plan.toolCall;
+      const opening = {
+        index: 0,
+        id: openaiToolId(plan),
+        type: "function",
+        function: { name: call.name, arguments: "" },
+      };
+      if (plan.text) {
+        delta({ role: "assistant", content: "", refusal: null });
+        for (const piece of splitWords(plan.text, wordsPerChunk)) delta({ content: piece });
+        delta({ tool_calls: [opening] });
+      } else {
+        delta({ role: "assistant", content: null, tool_calls: [opening], refusal: null });
+      }
+      for (const piece of splitChars(call.json, 6 * Math.max(1, wordsPerChunk))) {
+        delta({ tool_calls: [{ index: 0, function: { arguments: piece } }] });
+      }
+    } else if (plan.stop === "refusal") {
+      delta({ role: "assistant", content: null, refusal: "" });
+      for (const piece of splitWords(plan.text, wordsPerChunk)) delta({ refusal: piece });
+    } else {
       delta({ role: "assistant", content: "", refusal: null });
       for (const piece of splitWords(plan.text, wordsPerChunk)) delta({ content: piece });
-      delta({
-        tool_calls: [
-          {
-            index: 0,
-            id: openaiToolId(plan),
-            type: "function",
-            function: { name: call.name, arguments: "" },
-          },
-        ],
-      });
-    } else {
-      delta({
-        role: "assistant",
-        content: null,
-        tool_calls: [
-          {
-            index: 0,
-            id: openaiToolId(plan),
-            type: "function",
-            function: { name: call.name, arguments: "" },
-          },
-        ],
-        refusal: null,
-      });
     }
-    for (const piece of splitChars(call.json, 6 * Math.max(1, wordsPerChunk))) {
-      delta({ tool_calls: [{ index: 0, function: { arguments: piece } }] });
-    }
-  } else {
-    delta({ role: "assistant", content: "", refusal: null });
-    for (const piece of splitWords(plan.text, wordsPerChunk)) delta({ content: piece });
-  }
-  delta({}, FINISH[plan.stop]);
-  if (includeUsage) chunk([], openaiUsage(plan));
+    delta({}, FINISH[plan.stop]);
+  });
+  if (includeUsage) chunk([], openaiUsage(plans));
   out.add(SSE_DONE);
   return out.done();
 }

@@ -27,6 +27,8 @@ export type ToolChoice =
 export interface NormalizedRequest {
   dialect: "anthropic" | "openai";
   model: string;
+  /** How many alternative answers (OpenAI `n`; always 1 for Anthropic). */
+  choices: number;
   /** Output token limit (thinking / reasoning included). */
   maxTokens: number;
   /** Text of the last user turn (or of the conversation's last user text when the last turn is a tool result). */
@@ -59,7 +61,7 @@ export interface PlannedToolCall {
 }
 
 /** Why the answer ended. */
-export type PlannedStop = "end" | "max_tokens" | "stop_sequence" | "tool";
+export type PlannedStop = "end" | "max_tokens" | "stop_sequence" | "tool" | "refusal";
 
 /** Everything an encoder needs to write the answer. */
 export interface AnswerPlan {
@@ -110,6 +112,10 @@ function chooseTool(req: NormalizedRequest, rng: Rng): ToolSpec | null {
   return bestScore > 0 ? best : (req.tools[rng.int(0, req.tools.length - 1)] ?? best);
 }
 
+function clamp(value: number, lo: number, hi: number): number {
+  return Math.max(lo, Math.min(hi, value));
+}
+
 function applyStop(text: string, stops: string[]): { text: string; hit: string | null } {
   let cut = -1;
   let hit: string | null = null;
@@ -124,6 +130,39 @@ function applyStop(text: string, stops: string[]): { text: string; hit: string |
   return cut < 0 ? { text, hit: null } : { text: text.slice(0, cut), hit };
 }
 
+const REFUSALS = [
+  "I'm sorry, but I can't help with that request.",
+  "I can't assist with that. If you have a different question, I'm happy to help.",
+  "I'm not able to help with this request.",
+];
+
+/** A refusal answer for a request (the `refusal` fault): no tool call, a short refusal text. */
+export function refusalPlan(req: NormalizedRequest, seed: number): AnswerPlan {
+  const rng = new Rng(hash32(req.key, seed >>> 0));
+  const text = rng.pick(REFUSALS);
+  return {
+    thinking: null,
+    signature: null,
+    text,
+    toolCall: null,
+    stop: "refusal",
+    stopSequence: null,
+    inputTokens: req.inputTokens,
+    outputTokens: estimateTokens(text),
+    reasoningTokens: 0,
+  };
+}
+
+/** Plans every choice of a request (choice i > 0 hashes the key with its index). */
+export function planChoices(
+  req: NormalizedRequest,
+  plan: (req: NormalizedRequest) => AnswerPlan,
+): AnswerPlan[] {
+  const plans = [plan(req)];
+  for (let i = 1; i < req.choices; i++) plans.push(plan({ ...req, key: `${req.key}#${i}` }));
+  return plans;
+}
+
 /** Plans the answer to a request: deterministic for the same request key and seed. */
 export function planAnswer(req: NormalizedRequest, opts: PlanOptions): AnswerPlan {
   const rng = new Rng(hash32(req.key, (0x811c9dc5 ^ Math.imul(opts.seed | 0, 0x9e3779b1)) >>> 0));
@@ -133,7 +172,8 @@ export function planAnswer(req: NormalizedRequest, opts: PlanOptions): AnswerPla
   let thinkingTokens = 0;
   if (req.thinkingBudget !== null) {
     const cap = Math.max(1, Math.min(req.thinkingBudget, budget - 1));
-    thinking = truncateToTokens(generateThinking(req.prompt, Math.min(cap, rng.int(60, 420)), rng), cap);
+    const natural = rng.int(60, clamp(Math.floor(req.thinkingBudget / 3), 120, 1500));
+    thinking = truncateToTokens(generateThinking(req.prompt, Math.min(cap, natural), rng), cap);
     thinkingTokens = estimateTokens(thinking);
     signature = `Er${rng.alnum(6)}${Buffer.from(rng.alnum(180)).toString("base64")}`;
     budget = Math.max(0, budget - thinkingTokens);
@@ -176,7 +216,12 @@ export function planAnswer(req: NormalizedRequest, opts: PlanOptions): AnswerPla
     if (req.images > 0) natural = `The image you shared is a useful reference here.\n\n${natural}`;
   } else {
     natural = generateAnswer(
-      { prompt: req.prompt, targetTokens: rng.int(90, 650), images: req.images, toolResult: req.toolResult },
+      {
+        prompt: req.prompt,
+        targetTokens: rng.int(60, clamp(Math.floor(req.maxTokens * 0.6), 200, 1200)),
+        images: req.images,
+        toolResult: req.toolResult,
+      },
       rng,
     );
   }

@@ -6,6 +6,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { anthropicMessage, anthropicStream, readAnthropicRequest } from "./anthropic.js";
+import { checkCredential } from "./auth.js";
 import { type Corpus, loadCorpus } from "./corpus.js";
 import {
   anthropicError,
@@ -16,9 +17,9 @@ import {
   openaiError,
 } from "./errors.js";
 import { type Faults, parseChunkDelay, parseFaults } from "./faults.js";
-import { ANTHROPIC_MODELS, createdSeconds, findModel, type MockModel, OPENAI_MODELS } from "./models.js";
+import { anthropicModelPage, findModel, modelBody, openaiModelList } from "./models.js";
 import { openaiCompletion, openaiStream, readOpenAIRequest } from "./openai.js";
-import { type AnswerPlan, type NormalizedRequest, planAnswer } from "./plan.js";
+import { type AnswerPlan, type NormalizedRequest, planAnswer, planChoices, refusalPlan } from "./plan.js";
 import { Rng } from "./rng.js";
 import { sseData, sseEvent } from "./sse.js";
 
@@ -73,10 +74,17 @@ export interface MockUpstream {
   stats(): MockStats;
   /** The most recent request received (null before the first). */
   lastRequest(): RecordedRequest | null;
+  /** The last requests received (up to 100, bodies up to 16 MiB in all), oldest first. */
+  recentRequests(): RecordedRequest[];
 }
 
 const MAX_BODY = 32 * 1024 * 1024;
+const RECENT_REQUESTS = 100;
+/** Bodies kept by recentRequests() stay under this many bytes in all (the latest is always kept). */
+const RECENT_MAX_BYTES = 16 * 1024 * 1024;
 const PLAN_CACHE_SIZE = 512;
+/** Stream groups written back to back before yielding to the event loop when there is no chunk delay. */
+const YIELD_EVERY = 16;
 const PLAN_CACHE_MAX_KEY = 64 * 1024;
 const NOT_JSON =
   "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n";
@@ -109,15 +117,18 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
   const stats: MockStats = { requests: 0, abortedStreams: 0, inFlight: 0 };
   const cache = new Map<string, AnswerPlan>();
   let last: RecordedRequest | null = null;
+  const recent: RecordedRequest[] = [];
+  let recentBytes = 0;
 
   const plan = (req: NormalizedRequest): AnswerPlan => {
     const cacheable = req.key.length <= PLAN_CACHE_MAX_KEY;
-    const hit = cacheable ? cache.get(req.key) : undefined;
+    const cacheKey = `${req.dialect}:${req.key}`;
+    const hit = cacheable ? cache.get(cacheKey) : undefined;
     if (hit) return hit;
     const planned = planAnswer(req, { seed, corpus });
     if (cacheable) {
       if (cache.size >= PLAN_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-      cache.set(req.key, planned);
+      cache.set(cacheKey, planned);
     }
     return planned;
   };
@@ -223,7 +234,10 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
         return;
       }
       if (!res.write(frames[i]!)) await drain(ctx);
-      if (!last && !(await pause(ctx, delayMs))) break;
+      // With a delay, pause after every group; without one, each group is still its own write, and the
+      // loop yields to the event loop every few groups (fairness across streams, disconnect detection).
+      const yieldNow = delayMs > 0 || (i + 1) % YIELD_EVERY === 0;
+      if (!last && yieldNow && !(await pause(ctx, delayMs))) break;
     }
     if (ctx.closed) {
       stats.abortedStreams++;
@@ -252,7 +266,7 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
       return sendError(ctx, 404, `model: ${request.model}`);
     }
     if (countOnly) return sendJson(ctx, 200, { input_tokens: request.inputTokens });
-    const answer = plan(request);
+    const answer = faults.refusal ? refusalPlan(request, seed) : plan(request);
     const id = `msg_01${ids.alnum(22)}`;
     const stream = (body as { stream?: unknown }).stream === true;
     if (!stream) return sendBody(ctx, anthropicMessage(answer, id, request.model), faults);
@@ -266,7 +280,8 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
   };
 
   const handleChat = async (ctx: Ctx, body: unknown, faults: Faults, delayMs: number) => {
-    const lookup = (id: string) => findModel("openai", id);
+    // Like Anthropic's OpenAI-compatible endpoint, Chat Completions also serves the Claude models.
+    const lookup = (id: string) => findModel("openai", id) ?? findModel("anthropic", id);
     const request = readOpenAIRequest(body, lookup);
     if (!lookup(request.model)) {
       return sendError(
@@ -280,7 +295,7 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
         },
       );
     }
-    const answer = plan(request);
+    const answers = planChoices(request, faults.refusal ? (r) => refusalPlan(r, seed) : plan);
     const meta = {
       id: `chatcmpl-${ids.alnum(29)}`,
       created: Math.floor(Date.now() / 1000),
@@ -288,9 +303,9 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
       fingerprint,
     };
     const b = body as { stream?: unknown; stream_options?: { include_usage?: unknown } | null };
-    if (b.stream !== true) return sendBody(ctx, openaiCompletion(answer, meta), faults);
+    if (b.stream !== true) return sendBody(ctx, openaiCompletion(answers, meta), faults);
     const includeUsage = b.stream_options?.include_usage === true;
-    const frames = openaiStream(answer, meta, includeUsage, wordsPerChunk);
+    const frames = openaiStream(answers, meta, includeUsage, wordsPerChunk);
     const error = sseData({
       error: { message: defaultErrorMessage("openai", 500), type: "server_error", param: null, code: null },
     });
@@ -309,78 +324,21 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
   };
 
   const handleModels = (ctx: Ctx, path: string, query: URLSearchParams) => {
-    const table = ctx.dialect === "anthropic" ? ANTHROPIC_MODELS : OPENAI_MODELS;
-    const anthropicShape = (m: MockModel) => ({
-      type: "model",
-      id: m.id,
-      display_name: m.displayName,
-      created_at: m.createdAt,
-    });
-    const openaiShape = (m: MockModel) => ({
-      id: m.id,
-      object: "model",
-      created: createdSeconds(m),
-      owned_by: "system",
-    });
-    if (path !== "/v1/models") {
-      const id = decodeURIComponent(path.slice("/v1/models/".length));
-      const model = findModel(ctx.dialect, id);
-      if (!model) {
-        return ctx.dialect === "anthropic"
-          ? sendError(ctx, 404, `model: ${id}`)
-          : sendError(ctx, 404, `The model '${id}' does not exist`, {
-              param: "model",
-              code: "model_not_found",
-            });
-      }
-      return sendJson(ctx, 200, ctx.dialect === "anthropic" ? anthropicShape(model) : openaiShape(model));
+    if (path === "/v1/models") {
+      return sendJson(ctx, 200, ctx.dialect === "anthropic" ? anthropicModelPage(query) : openaiModelList());
     }
-    if (ctx.dialect === "openai") return sendJson(ctx, 200, { object: "list", data: table.map(openaiShape) });
-    const limit = Math.min(1000, Math.max(1, Number(query.get("limit") ?? 20) || 20));
-    let start = 0;
-    let end = table.length;
-    const after = query.get("after_id");
-    const before = query.get("before_id");
-    if (after) start = table.findIndex((m) => m.id === after) + 1;
-    if (before)
-      end = Math.max(
-        0,
-        table.findIndex((m) => m.id === before),
-      );
-    let page = table.slice(start, end);
-    const hasMore = page.length > limit;
-    page = before && !after ? page.slice(-limit) : page.slice(0, limit);
-    return sendJson(ctx, 200, {
-      data: page.map(anthropicShape),
-      has_more: hasMore,
-      first_id: page[0]?.id ?? null,
-      last_id: page.at(-1)?.id ?? null,
-    });
+    const id = decodeURIComponent(path.slice("/v1/models/".length));
+    const model = findModel(ctx.dialect, id);
+    if (model) return sendJson(ctx, 200, modelBody(ctx.dialect, model));
+    return ctx.dialect === "anthropic"
+      ? sendError(ctx, 404, `model: ${id}`)
+      : sendError(ctx, 404, `The model '${id}' does not exist`, { param: "model", code: "model_not_found" });
   };
 
   const authorized = (ctx: Ctx): boolean => {
-    if (expectedKey === null) return true;
-    const headers = ctx.req.headers;
-    const auth = headers.authorization;
-    const token = typeof auth === "string" && auth.startsWith("Bearer ") ? auth.slice(7) : undefined;
-    if (ctx.dialect === "anthropic") {
-      // Anthropic takes the key in x-api-key; its current SDKs send it as a Bearer token instead.
-      const key = headers["x-api-key"];
-      if (key === expectedKey || (key === undefined && token === expectedKey)) return true;
-      sendError(
-        ctx,
-        401,
-        key === undefined && token === undefined ? "x-api-key header is required" : "invalid x-api-key",
-      );
-      return false;
-    }
-    if (token === expectedKey) return true;
-    const message =
-      token === undefined
-        ? "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)."
-        : `Incorrect API key provided: ${token.length > 8 ? `${token.slice(0, 3)}***${token.slice(-4)}` : "***"}.`;
-    sendError(ctx, 401, message, { code: token === undefined ? null : "invalid_api_key" });
-    return false;
+    const failure = checkCredential(ctx.dialect, ctx.req.headers, expectedKey);
+    if (failure) sendError(ctx, 401, failure.message, { code: failure.code });
+    return failure === null;
   };
 
   const serve = async (ctx: Ctx, body: Buffer, tooLarge: boolean) => {
@@ -461,6 +419,11 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
         rawHeaders: req.rawHeaders,
         body,
       };
+      recent.push(last);
+      recentBytes += body.length;
+      while (recent.length > 1 && (recent.length > RECENT_REQUESTS || recentBytes > RECENT_MAX_BYTES)) {
+        recentBytes -= recent.shift()!.body.length;
+      }
       const path = url.split("?", 1)[0] ?? "/";
       const ctx: Ctx = {
         req,
@@ -503,5 +466,6 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
       }),
     stats: () => ({ ...stats }),
     lastRequest: () => last,
+    recentRequests: () => [...recent],
   };
 }

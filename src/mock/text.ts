@@ -12,7 +12,11 @@ const STOPWORDS = new Set(
     "only other over please same should show some such than that their them then there these they this " +
     "those through under until very want what when where which while will with within would your yours " +
     "into make tell give write explain using used use can how the and for are you not but all any our out " +
-    "who why was were has had its his her him she one two get got let may might shall"
+    "who why was were has had its his her him she one two get got let may might shall main good best " +
+    "better different many various possible exist exists work works know think needs help makes create " +
+    "find take look come seem keep start thing things way ways example please thanks thank able sure new " +
+    "old high low long short small large big little great first last next another really actually " +
+    "fix something anything someone describe compare summarise summarize list provide write implement"
   ).split(" "),
 );
 
@@ -28,6 +32,46 @@ export function keywords(text: string, max = 8): string[] {
     if (out.length >= max) break;
   }
   return out;
+}
+
+function isContent(word: string): boolean {
+  const lower = word.toLowerCase();
+  return lower.length >= 3 && !STOPWORDS.has(lower) && !lower.endsWith("ly") && !/^\d+$/.test(lower);
+}
+
+/**
+ * Short noun-like phrases of a text: runs of up to three consecutive content words ("developing
+ * economies", "typescript error"), in order of appearance. Lone words ending in -ing or -ed are
+ * dropped (they are rarely a topic on their own).
+ */
+export function keyPhrases(text: string, max = 6): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  let run: string[] = [];
+  const flush = () => {
+    const lone = run.length === 1 && /(ing|ed)$/.test(run[0]!);
+    if (run.length > 0 && !lone) {
+      const phrase = run.slice(0, 3).join(" ");
+      if (!seen.has(phrase)) {
+        seen.add(phrase);
+        out.push(phrase);
+      }
+    }
+    run = [];
+  };
+  for (const match of text.matchAll(/[A-Za-z][A-Za-z0-9_+#-]*|[^\sA-Za-z]/g)) {
+    const token = match[0];
+    if (/^[A-Za-z]/.test(token) && isContent(token)) {
+      const keepCase = /[A-Z]/.test(token.slice(1)) || /^[A-Z]{2,}$/.test(token);
+      run.push(keepCase ? token : token.toLowerCase());
+      if (run.length === 3) flush();
+    } else {
+      flush();
+    }
+    if (out.length >= max) break;
+  }
+  flush();
+  return out.slice(0, max);
 }
 
 const FALLBACK_TOPICS = ["this approach", "the problem", "your setup", "the design", "the process"];
@@ -160,19 +204,42 @@ function codeBlock(language: string, kw: string, rng: Rng): string {
   }
 }
 
-/** Fills {topic}, {kw}, {noun}… slots of a template from the prompt's keywords and the vocabulary. */
+/** Fills {topic}, {kw}, {noun}… slots of a template from the prompt's phrases and the vocabulary. */
 function fill(template: string, words: string[], topic: string, rng: Rng): string {
+  const used = new Set<string>();
+  const fresh = (pool: readonly string[]): string => {
+    let value = rng.pick(pool);
+    for (let i = 0; i < 4 && used.has(value) && pool.length > 1; i++) value = rng.pick(pool);
+    used.add(value);
+    return value;
+  };
   return template.replace(/\{(\w+)\}/g, (_m, slot: string) => {
     const lower = slot.toLowerCase();
     let value: string;
     if (lower === "topic") value = topic;
-    else if (lower === "kw" || lower === "kw2") value = words.length > 0 ? rng.pick(words) : rng.pick(NOUNS);
-    else if (lower === "noun" || lower === "noun2") value = rng.pick(NOUNS);
+    else if (lower === "kw" || lower === "kw2") value = fresh(words.length > 0 ? words : NOUNS);
+    else if (lower === "noun" || lower === "noun2") value = fresh(NOUNS);
     else if (lower === "verb") value = rng.pick(VERBS);
     else if (lower === "adj") value = rng.pick(ADJECTIVES);
     else value = slot;
     return slot.charAt(0) === slot.charAt(0).toUpperCase() ? capitalise(value) : value;
   });
+}
+
+const LANGUAGE_NAMES: Record<string, string> = {
+  typescript: "TypeScript",
+  javascript: "JavaScript",
+  python: "Python",
+  bash: "Bash",
+  sql: "SQL",
+  rust: "Rust",
+  go: "Go",
+};
+
+/** The code-block intro and block for a prompt, named after its first keyword that is not a language. */
+function codeExample(prompt: string, language: string, rng: Rng): string[] {
+  const name = keywords(prompt).find((w) => !(w in LANGUAGE_NAMES)) ?? "items";
+  return [`For example, in ${LANGUAGE_NAMES[language] ?? language}:`, codeBlock(language, name, rng)];
 }
 
 /** What to write an answer about. */
@@ -189,12 +256,10 @@ export interface AnswerInput {
 
 /** Generates a multi-paragraph answer of about `targetTokens` tokens (never less than one paragraph). */
 export function generateAnswer(input: AnswerInput, rng: Rng): string {
-  const words = keywords(input.prompt);
-  const adjacent = words.length >= 2 && input.prompt.toLowerCase().includes(`${words[0]} ${words[1]}`);
+  const words = keyPhrases(input.prompt);
+  const multi = words.find((w) => w.includes(" "));
   const topic =
-    words.length >= 2
-      ? `${words[0]}${adjacent ? " " : " and "}${words[1]}`
-      : (words[0] ?? rng.pick(FALLBACK_TOPICS));
+    multi ?? (words.length >= 2 ? `${words[0]} and ${words[1]}` : (words[0] ?? rng.pick(FALLBACK_TOPICS)));
   const sentenceDeck: string[] = [];
   const targetChars = Math.max(40, input.targetTokens * 4);
   const parts: string[] = [];
@@ -224,8 +289,7 @@ export function generateAnswer(input: AnswerInput, rng: Rng): string {
   while (length < targetChars && guard++ < 200) {
     const roll = rng.next();
     if (!codeDone && (roll < 0.35 || length > targetChars / 2)) {
-      push(`For example, in ${capitalise(language === "sql" ? "SQL" : language)}:`);
-      push(codeBlock(language, words[0] ?? "items", rng));
+      for (const part of codeExample(input.prompt, language, rng)) push(part);
       codeDone = true;
     } else if (!listDone && roll < 0.6) {
       const items: string[] = [];
@@ -248,6 +312,7 @@ export function generateAnswer(input: AnswerInput, rng: Rng): string {
       push(sentences.join(" "));
     }
   }
+  if (!codeDone) for (const part of codeExample(input.prompt, language, rng)) push(part);
   push(fill(rng.pick(CLOSINGS), words, topic, rng));
   return parts.join("\n\n");
 }
@@ -265,7 +330,7 @@ const THINKING_STEPS = [
 
 /** Generates step-by-step "thinking" text of about `targetTokens` tokens. */
 export function generateThinking(prompt: string, targetTokens: number, rng: Rng): string {
-  const words = keywords(prompt);
+  const words = keyPhrases(prompt);
   const topic = words.slice(0, 3).join(", ") || rng.pick(FALLBACK_TOPICS);
   const targetChars = Math.max(40, targetTokens * 4);
   const lines: string[] = [];

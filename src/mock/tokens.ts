@@ -28,14 +28,32 @@ export interface ImageSize {
   height: number;
 }
 
-/** Reads width and height from the start of a base64 PNG, GIF or WebP (VP8X) image; null if unknown. */
-export function sniffImageSize(base64: string): ImageSize | null {
-  let head: Buffer;
-  try {
-    head = Buffer.from(base64.slice(0, 48), "base64");
-  } catch {
-    return null;
+/** Bytes of a JPEG scanned for its frame header (SOFn), which follows the APPn segments. */
+const JPEG_SCAN_BYTES = 64 * 1024;
+
+function jpegSize(data: Buffer): ImageSize | null {
+  let at = 2;
+  while (at + 9 < data.length) {
+    if (data[at] !== 0xff) return null;
+    const marker = data[at + 1]!;
+    if (marker === 0xff) {
+      at += 1;
+      continue;
+    }
+    const length = data.readUInt16BE(at + 2);
+    const isFrame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+    if (isFrame) return { width: data.readUInt16BE(at + 7), height: data.readUInt16BE(at + 5) };
+    at += 2 + length;
   }
+  return null;
+}
+
+/**
+ * Reads width and height from a base64 PNG, GIF, WebP (VP8X) or JPEG image; null if unknown. Decodes
+ * only the first bytes (64 KiB at most, for a JPEG's frame header).
+ */
+export function sniffImageSize(base64: string): ImageSize | null {
+  const head = Buffer.from(base64.slice(0, 48), "base64");
   if (head.length >= 24 && head.readUInt32BE(0) === 0x89504e47) {
     return { width: head.readUInt32BE(16), height: head.readUInt32BE(20) };
   }
@@ -44,6 +62,9 @@ export function sniffImageSize(base64: string): ImageSize | null {
   }
   if (head.length >= 30 && head.toString("latin1", 8, 16) === "WEBPVP8X") {
     return { width: 1 + head.readUIntLE(24, 3), height: 1 + head.readUIntLE(27, 3) };
+  }
+  if (head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) {
+    return jpegSize(Buffer.from(base64.slice(0, Math.ceil(JPEG_SCAN_BYTES / 3) * 4), "base64"));
   }
   return null;
 }

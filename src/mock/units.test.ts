@@ -1,13 +1,15 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { checkCredential } from "./auth.js";
 import { corpusFromPairs, parseArenaAnswers } from "./corpus.js";
 import { parseFaults } from "./faults.js";
+import { ANTHROPIC_MODELS, anthropicModelPage, findModel } from "./models.js";
 import { type NormalizedRequest, planAnswer } from "./plan.js";
 import { Rng } from "./rng.js";
 import { sampleFromSchema } from "./schema.js";
 import { checkSchema } from "./schema-check.js";
 import { FrameBuilder, sseData, sseEvent } from "./sse.js";
-import { pngHeader } from "./testing.js";
+import { jpegHeader, pngHeader } from "./testing.js";
 import { generateAnswer, keywords, splitChars, splitWords } from "./text.js";
 import {
   anthropicImageTokens,
@@ -21,6 +23,7 @@ function request(over: Partial<NormalizedRequest> = {}): NormalizedRequest {
   return {
     dialect: "anthropic",
     model: "claude-sonnet-4-5",
+    choices: 1,
     maxTokens: 4096,
     prompt: "How should I design a rate limiter for a public API?",
     toolResult: null,
@@ -83,7 +86,9 @@ describe("tokens", () => {
 
   it("reads PNG sizes and prices images like the providers publish", () => {
     assert.deepEqual(sniffImageSize(pngHeader(200, 100)), { width: 200, height: 100 });
+    assert.deepEqual(sniffImageSize(jpegHeader(640, 480)), { width: 640, height: 480 });
     assert.equal(sniffImageSize("bm90IGFuIGltYWdl"), null);
+    assert.equal(sniffImageSize("/9j/"), null, "a truncated JPEG has no size");
     assert.equal(anthropicImageTokens({ width: 750, height: 100 }), 100);
     assert.ok(anthropicImageTokens({ width: 8000, height: 8000 }) <= 1600);
     assert.equal(openaiImageTokens({ width: 4000, height: 4000 }, "low"), 85);
@@ -252,5 +257,46 @@ describe("small parsers and encoders", () => {
     assert.throws(() => sseEvent("a\nb", {}));
     const frames = new FrameBuilder().add("a").add("b").cut().cut().add("c").done();
     assert.deepEqual(frames, ["ab", "c"]);
+  });
+});
+
+describe("auth and models", () => {
+  it("checks credentials per dialect", () => {
+    assert.equal(checkCredential("anthropic", {}, null), null);
+    assert.equal(checkCredential("anthropic", { "x-api-key": "k1" }, "k1"), null);
+    assert.equal(checkCredential("anthropic", { authorization: "Bearer k1" }, "k1"), null);
+    assert.match(checkCredential("anthropic", {}, "k1")?.message ?? "", /required/);
+    assert.match(
+      checkCredential("anthropic", { "x-api-key": "k2", authorization: "Bearer k1" }, "k1")?.message ?? "",
+      /invalid/,
+    );
+    assert.equal(checkCredential("openai", { authorization: "Bearer k1" }, "k1"), null);
+    assert.equal(checkCredential("openai", { "x-api-key": "k1" }, "k1")?.code, null);
+    const wrong = checkCredential("openai", { authorization: "Bearer sk-wrong-secret-9876" }, "k1");
+    assert.equal(wrong?.code, "invalid_api_key");
+    assert.ok(!wrong?.message.includes("wrong-secret"), "the key is masked");
+  });
+
+  it("pages Anthropic models both ways and resolves dated ids", () => {
+    const ids = ANTHROPIC_MODELS.map((m) => m.id);
+    const first = anthropicModelPage(new URLSearchParams("limit=2")) as {
+      data: { id: string }[];
+      has_more: boolean;
+    };
+    assert.deepEqual(
+      first.data.map((m) => m.id),
+      ids.slice(0, 2),
+    );
+    assert.equal(first.has_more, true);
+    const back = anthropicModelPage(new URLSearchParams(`limit=2&before_id=${ids[4]}`)) as {
+      data: { id: string }[];
+    };
+    assert.deepEqual(
+      back.data.map((m) => m.id),
+      ids.slice(2, 4),
+    );
+    assert.equal(findModel("anthropic", "claude-sonnet-4-5-20250929")?.id, "claude-sonnet-4-5");
+    assert.equal(findModel("openai", "gpt-4o-2024-08-06")?.id, "gpt-4o");
+    assert.equal(findModel("openai", "claude-sonnet-4-5"), undefined);
   });
 });

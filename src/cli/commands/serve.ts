@@ -106,6 +106,10 @@ export const register: Register = (program) => {
       log(
         `  admin API: ${process.env[cfg.admin.token_env] ? "enabled" : `disabled (set ${cfg.admin.token_env})`}`,
       );
+      if (runtime.console)
+        log(
+          `  console: ${g.url}/console/ (${runtime.console.users.list().length} users — add with \`distillguard console-user create\`)`,
+        );
       await closeOnSignals(runtime, log);
     });
 };

@@ -51,11 +51,16 @@ export function forwardHeaders(
   return out;
 }
 
-/** Headers of an upstream response to relay to the client. */
+/**
+ * Headers of an upstream response to relay to the client. The upstream's own rate-limit headers
+ * describe the provider account the gateway uses, not the client: they are dropped (the gateway
+ * sends the client's limits instead).
+ */
 export function relayHeaders(upstream: Record<string, string | string[] | undefined>): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
   for (const name in upstream) {
     if (name === "connection" || name === "keep-alive" || name === "transfer-encoding") continue;
+    if (name.startsWith("anthropic-ratelimit-") || name.startsWith("x-ratelimit-")) continue;
     const v = upstream[name];
     if (v !== undefined) out[name] = v;
   }

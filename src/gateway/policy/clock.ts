@@ -43,3 +43,22 @@ export class ManualClock implements Clock {
     return ms;
   }
 }
+
+/**
+ * A clock that runs `speed` times faster than the wall clock from `sim0` at wall time `wall0`: the
+ * simulated clock of a replay, shared by the gateway (event times, rate limits) and the detector
+ * (passes, windows), so an accelerated demo behaves as the same traffic would in real time.
+ * Plain data, so it can cross to worker threads.
+ */
+export interface ClockSpec {
+  sim0: number;
+  wall0: number;
+  speed: number;
+}
+
+/** The clock described by a spec. */
+export function clockOf(spec: ClockSpec | null | undefined): Clock {
+  if (!spec) return systemClock;
+  const { sim0, wall0, speed } = spec;
+  return { now: () => Math.floor(sim0 + (Date.now() - wall0) * speed) };
+}

@@ -106,7 +106,10 @@ export class DecisionTable {
     return this.membership.get(accountId);
   }
 
-  /** Sets (replaces) the account decision of `input.source`. Returns the stored decision. */
+  /**
+   * Sets (replaces) the account decision of `input.source`; with `input.campaignId` it also links
+   * the account to that campaign. Returns the stored decision.
+   */
   setAccount(accountId: string, input: DecisionInput): Decision {
     const d = this.store(this.accounts, "account", accountId, input);
     if (input.campaignId !== undefined) this.membership.set(accountId, input.campaignId);

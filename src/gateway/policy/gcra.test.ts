@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ConfigError } from "../../core/errors.js";
-import { adjustTat, compileRule, emit, gcra, type Rule, type Tat } from "./gcra.js";
+import { adjustTat, compileRule, decodeTat, emit, encodeTat, gcra, type Rule, type Tat } from "./gcra.js";
 
 /** Runs `costs` at the same instant against one state, storing only allowed results. */
 function burstAt(
@@ -142,6 +142,22 @@ describe("adjustTat", () => {
     assert.deepEqual(adjustTat(reserved, 5_000, -5000, rule), { ms: 5_000, fr: 0 });
     assert.deepEqual(adjustTat(reserved, 5_000, 500, rule), { ms: 95_000, fr: 0 });
   });
+  it("caps a refund at what the reservation still holds (heldUntil - now)", () => {
+    const held = { ms: 60_000, fr: 0 };
+    const tat = { ms: 66_000, fr: 0 };
+    assert.deepEqual(adjustTat(tat, 50_000, -1000, rule, held), { ms: 56_000, fr: 0 });
+    assert.deepEqual(
+      adjustTat(tat, 50_000, -100, rule, held),
+      { ms: 60_000, fr: 0 },
+      "small refunds are not capped",
+    );
+    assert.deepEqual(adjustTat(tat, 60_000, -1000, rule, held), tat, "fully drained: nothing to refund");
+    const r7 = { limit: 7, periodMs: 60_000 };
+    assert.deepEqual(adjustTat({ ms: 20_000, fr: 5 }, 10_000, -7, r7, { ms: 10_000, fr: 3 }), {
+      ms: 20_000,
+      fr: 2,
+    });
+  });
   it("borrows across the fraction when refunding", () => {
     const r7 = { limit: 7, periodMs: 60_000 };
     const t = adjustTat(undefined, 0, 1, r7); // 8571 + 3/7
@@ -164,5 +180,15 @@ describe("compileRule", () => {
     assert.equal(r.den, 625);
     assert.deepEqual(r.dvt, { ms: 0, fr: 108 });
     assert.equal(compileRule(r), r);
+  });
+});
+
+describe("encodeTat / decodeTat", () => {
+  it("round-trips and rejects malformed state", () => {
+    const t = { ms: 1_700_000_060_000, fr: 3 };
+    assert.equal(encodeTat(t), "1700000060000:3");
+    assert.deepEqual(decodeTat(encodeTat(t)), t);
+    for (const bad of [null, undefined, "", "12", ":3", "a:b", "1:-1", "1.5:0"])
+      assert.equal(decodeTat(bad), undefined, String(bad));
   });
 });

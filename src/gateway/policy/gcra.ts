@@ -12,8 +12,10 @@
  * num = periodMs / g,  den = limit / g          -- T = num / den ms, reduced
  * ```
  * Nothing drifts and nothing is rounded: a rule of 90,000/min lets exactly 90,000 units through at
- * once and then exactly one every 2/3 ms. All intermediate integers stay below 2^53 because
- * {@link compileRule} requires `num * den <= 2^53 - 1`, so a Lua port (doubles, like JS) is exact too.
+ * once and then exactly one every 2/3 ms. Every intermediate value is an integer below 2^53 — so a
+ * Lua port (doubles, like JS) is exact too — as long as `num * den`, `cost * num` and
+ * `burst * num` are: {@link compileRule} checks `num * den` and the burst; costs of realistic size
+ * (1e9 tokens per day gives num = 54) are far from the limit.
  * `limit`, `periodMs`, `burst` and costs are integers (a fractional cost is rounded up first).
  *
  * ## Algorithm: gcra(tat | nil, now, cost, rule) with rule compiled as below
@@ -120,7 +122,7 @@ export function compileRule(rule: Rule | CompiledRule, what = "rate limit rule")
   const g = gcd(periodMs, limit);
   const num = periodMs / g;
   const den = limit / g;
-  if (num * den > Number.MAX_SAFE_INTEGER) {
+  if (num * den > Number.MAX_SAFE_INTEGER || burst * num > Number.MAX_SAFE_INTEGER) {
     throw new ConfigError(
       `${what}: ${limit} per ${periodMs} ms is too fine-grained for exact arithmetic; use a rounder limit or a shorter period`,
     );
@@ -200,13 +202,25 @@ function unitsIn(ms: number, fr: number, rule: CompiledRule): number {
 }
 
 /**
- * Applies a usage correction to a stored TAT and returns the TAT to store: a positive `delta`
- * charges more units unconditionally (usage that already happened may push the key into debt), a
- * negative one refunds units but never below `now`, since a TAT in the past already means "full
- * bucket" and going further back would grant more than the burst.
+ * Applies a usage correction to a stored TAT and returns the TAT to store.
+ *
+ * A positive `delta` charges more units unconditionally, appended at max(tat, now): usage that
+ * already happened may push the key into debt.
+ *
+ * A negative `delta` refunds units, but only what the reservation still holds:
+ * - never below `now` (a TAT in the past already means "full bucket"; going further back would
+ *   grant more than the burst);
+ * - when `heldUntil` is given — the TAT stored right after the reservation was charged
+ *   (`CheckOutcome.tatAfter`) — at most `heldUntil - now`: the part of the reservation that time
+ *   has not yet paid back. Without this cap a late refund would also hand back units that other
+ *   requests spent meanwhile (the reserved units refilled "under" them). With it the result is
+ *   never more generous than if the reservation had been exact from the start.
  * ```
  * base   = max(tat or {now,0}, {now,0})
- * newTat = delta >= 0 and base + emit(delta) or max({now,0}, base - emit(-delta))
+ * delta >= 0:  newTat = base + emit(delta)
+ * delta <  0:  back = emit(-delta)
+ *              if heldUntil given: back = min(back, max({0,0}, heldUntil - {now,0}))
+ *              newTat = max({now,0}, base - back)
  * ```
  */
 export function adjustTat(
@@ -214,6 +228,7 @@ export function adjustTat(
   now: number,
   delta: number,
   ruleIn: Rule | CompiledRule,
+  heldUntil?: Tat,
 ): Tat {
   const rule = compileRule(ruleIn);
   let ms = now;
@@ -232,14 +247,44 @@ export function adjustTat(
     }
     return { ms, fr };
   }
-  const dec = emit(-delta, rule);
-  ms -= dec.ms;
-  fr -= dec.fr;
+  let backMs: number;
+  let backFr: number;
+  ({ ms: backMs, fr: backFr } = emit(-delta, rule));
+  if (heldUntil !== undefined) {
+    const leftMs = heldUntil.ms - now;
+    const leftFr = heldUntil.fr < rule.den ? heldUntil.fr : rule.den - 1;
+    if (leftMs < 0 || (leftMs === 0 && leftFr === 0)) return { ms, fr };
+    if (leftMs < backMs || (leftMs === backMs && leftFr < backFr)) {
+      backMs = leftMs;
+      backFr = leftFr;
+    }
+  }
+  ms -= backMs;
+  fr -= backFr;
   if (fr < 0) {
     fr += rule.den;
     ms -= 1;
   }
   return ms < now ? { ms: now, fr: 0 } : { ms, fr };
+}
+
+/**
+ * The storage form of a TAT shared by every store: `"<ms>:<fr>"` (e.g. `"1700000060000:3"`), so a
+ * Redis value written by one implementation reads the same in another.
+ */
+export function encodeTat(tat: Tat): string {
+  return `${tat.ms}:${tat.fr}`;
+}
+
+/** Parses {@link encodeTat}'s form; undefined for anything else (treated as "no state"). */
+export function decodeTat(text: string | null | undefined): Tat | undefined {
+  if (text === null || text === undefined) return undefined;
+  const colon = text.indexOf(":");
+  if (colon <= 0) return undefined;
+  const ms = Number(text.slice(0, colon));
+  const fr = Number(text.slice(colon + 1));
+  if (!Number.isSafeInteger(ms) || !Number.isSafeInteger(fr) || fr < 0) return undefined;
+  return { ms, fr };
 }
 
 /** True when `tat` is not after `now`: the bucket is full and the entry may be dropped. */

@@ -17,12 +17,28 @@ import type { CheckOutcome, LimitKind, LimitResult } from "./limiter.js";
 /** Header name → value. */
 export type HeaderRecord = Record<string, string>;
 
-const ANTHROPIC_PREFIX: Record<LimitKind, string> = {
-  requests: "anthropic-ratelimit-requests-",
-  tokens: "anthropic-ratelimit-tokens-",
-  input_tokens: "anthropic-ratelimit-input-tokens-",
-  output_tokens: "anthropic-ratelimit-output-tokens-",
+interface Names {
+  limit: string;
+  remaining: string;
+  reset: string;
+}
+
+function names(prefix: string, suffix = ""): Names {
+  return {
+    limit: `${prefix}limit${suffix}`,
+    remaining: `${prefix}remaining${suffix}`,
+    reset: `${prefix}reset${suffix}`,
+  };
+}
+
+const ANTHROPIC: Record<LimitKind, Names> = {
+  requests: names("anthropic-ratelimit-requests-"),
+  tokens: names("anthropic-ratelimit-tokens-"),
+  input_tokens: names("anthropic-ratelimit-input-tokens-"),
+  output_tokens: names("anthropic-ratelimit-output-tokens-"),
 };
+
+const OPENAI = { requests: names("x-ratelimit-", "-requests"), tokens: names("x-ratelimit-", "-tokens") };
 
 const KINDS: readonly LimitKind[] = ["requests", "tokens", "input_tokens", "output_tokens"];
 
@@ -35,10 +51,10 @@ export function anthropicRateLimitHeaders(result: LimitResult, out: HeaderRecord
   for (const kind of KINDS) {
     const o = mostRestrictive(result.outcomes, kind, false);
     if (o === null) continue;
-    const p = ANTHROPIC_PREFIX[kind];
-    out[`${p}limit`] = String(Math.floor(o.limit));
-    out[`${p}remaining`] = String(o.remaining);
-    out[`${p}reset`] = rfc3339Seconds(result.now + o.resetAfterMs);
+    const n = ANTHROPIC[kind];
+    out[n.limit] = String(Math.floor(o.limit));
+    out[n.remaining] = String(o.remaining);
+    out[n.reset] = rfc3339Seconds(result.now + o.resetAfterMs);
   }
   return retryHeaders(result, out);
 }
@@ -51,9 +67,10 @@ export function openaiRateLimitHeaders(result: LimitResult, out: HeaderRecord = 
   for (const suffix of ["requests", "tokens"] as const) {
     const o = mostRestrictive(result.outcomes, suffix, suffix === "tokens");
     if (o === null) continue;
-    out[`x-ratelimit-limit-${suffix}`] = String(Math.floor(o.limit));
-    out[`x-ratelimit-remaining-${suffix}`] = String(o.remaining);
-    out[`x-ratelimit-reset-${suffix}`] = formatDuration(o.resetAfterMs);
+    const n = OPENAI[suffix];
+    out[n.limit] = String(Math.floor(o.limit));
+    out[n.remaining] = String(o.remaining);
+    out[n.reset] = formatDuration(o.resetAfterMs);
   }
   return retryHeaders(result, out);
 }
@@ -96,9 +113,20 @@ export function formatDuration(ms: number): string {
 
 /** Formats ms since epoch as RFC 3339 UTC with whole seconds, rounded up: "2026-02-01T12:00:01Z". */
 export function rfc3339Seconds(ms: number): string {
-  const iso = new Date(Math.ceil(ms / 1000) * 1000).toISOString();
-  return `${iso.slice(0, 19)}Z`;
+  const sec = Math.ceil(ms / 1000);
+  for (let i = 0; i < CACHE; i++) if (cacheSec[i] === sec) return cacheText[i]!;
+  const text = `${new Date(sec * 1000).toISOString().slice(0, 19)}Z`;
+  cacheSec[cacheNext] = sec;
+  cacheText[cacheNext] = text;
+  cacheNext = (cacheNext + 1) % CACHE;
+  return text;
 }
+
+// A tiny cache: within a second, the reset times of all kinds format to a handful of strings.
+const CACHE = 4;
+const cacheSec = new Float64Array(CACHE).fill(Number.NaN);
+const cacheText: string[] = new Array(CACHE).fill("");
+let cacheNext = 0;
 
 function mostRestrictive(
   outcomes: readonly CheckOutcome[],

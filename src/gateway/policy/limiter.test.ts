@@ -122,6 +122,43 @@ describe("MemoryLimiterStore.adjust (reservation reconciliation)", () => {
     assert.equal(after.remaining, 700);
   });
 
+  it("with the reservation's tatAfter, a late refund gives back only what the reservation still holds", () => {
+    for (const capped of [true, false]) {
+      const clock = new ManualClock(0);
+      const limiter = new RateLimiter(new MemoryLimiterStore(), clock);
+      const reserve = limiter.check([{ key: "t", cost: 1000, rule: tpm }]); // A holds the whole bucket
+      const heldUntil = reserve.outcomes[0]!.tatAfter;
+      assert.deepEqual(heldUntil, { ms: 60_000, fr: 0 });
+      clock.advance(50_000); // 833 tokens refilled while A was running
+      assert.equal(limiter.check([{ key: "t", cost: 100, rule: tpm }]).allowed, true); // C spends 100
+      // A used nothing. Had A reserved 0, C's 100 would leave 900 now.
+      const after = limiter.reconcile("t", tpm, 1000, 0, capped ? heldUntil : undefined);
+      assert.equal(after.remaining, capped ? 900 : 1000, capped ? "exact" : "uncapped refund is generous");
+    }
+  });
+
+  it("a refund after the reservation fully drained changes nothing", () => {
+    const clock = new ManualClock(0);
+    const store = new MemoryLimiterStore();
+    const limiter = new RateLimiter(store, clock);
+    const heldUntil = limiter.check([{ key: "t", cost: 500, rule: tpm }]).outcomes[0]!.tatAfter; // 30 s
+    clock.advance(40_000);
+    limiter.check([{ key: "t", cost: 300, rule: tpm }]); // TAT = 58 s
+    const before = store.peekTat("t");
+    limiter.reconcile("t", tpm, 500, 0, heldUntil);
+    assert.deepEqual(store.peekTat("t"), before);
+  });
+
+  it("a denied request reports no tatAfter", () => {
+    const store = new MemoryLimiterStore();
+    const r = store.apply(checks(5000), 0);
+    assert.equal(r.allowed, false);
+    assert.deepEqual(
+      r.outcomes.map((o) => o.tatAfter),
+      [null, null],
+    );
+  });
+
   it("reconciling an expired (swept) key charges from now", () => {
     const clock = new ManualClock(0);
     const store = new MemoryLimiterStore();

@@ -2,16 +2,25 @@
  * Multi-check rate limiting over GCRA (./gcra.ts): a request is checked against several rules at
  * once (account requests/min, account tokens/min, org tokens/day…) and is charged all-or-nothing.
  * {@link MemoryLimiterStore} keeps TATs in a Map; a Redis store must implement the same
- * {@link LimiterStore} contract with one Lua script per call:
+ * {@link LimiterStore} contract with one Lua script per call (atomic, so replicas agree):
  *
  * ```
- * -- KEYS[i] = check key; ARGV = nowMs, then per check: cost, limit, periodMs, burst
- * pass 1: for each check i in order, tat_i = (the newTat of an earlier ALLOWED check with the same
- *         key) or GET KEYS[i]; r_i = gcra(tat_i, now, cost_i, rule_i)   -- see gcra.ts
- * if every r_i.allowed: for each i in order, SET KEYS[i] r_i.newTat PX ceil(newTat - now)
- * else: write nothing; outcomes of the checks that passed are re-computed with cost 0 (a peek),
- *       so their "remaining" is what is really left.
+ * -- KEYS[i] = check key; ARGV = now, then per check: cost, num, den, burst, dvt.ms, dvt.fr
+ * --   (from compileRule; a TAT is stored as the string "ms:fr", see encodeTat/decodeTat)
+ * pass 1: for each check i in order:
+ *           tat_i = the newTat of an earlier ALLOWED check with the same key, else decode(GET KEYS[i])
+ *           r_i   = gcra(tat_i, now, cost_i, rule_i)                       -- gcra.ts, step by step
+ * if every r_i.allowed:
+ *   for each i in order: SET KEYS[i] encode(r_i.newTat) PX max(1, r_i.resetAfterMs)
+ * else:
+ *   write nothing; the outcomes of checks that passed are recomputed with cost 0 (a peek) on the
+ *   stored state, so their "remaining" is what is really left; `denied` = the failing check with
+ *   the largest retryAfterMs (the first such in order on ties).
+ * adjust(key, rule, delta, now, heldUntil): t = adjustTat(decode(GET key), now, delta, rule, heldUntil);
+ *   DEL key if t <= now else SET key encode(t) PX ceil(t - now)
  * ```
+ * Expiry: a TAT not after `now` means a full bucket, so entries may vanish then (PX in Redis, the
+ * incremental {@link MemoryLimiterStore.sweep} here) without changing any decision.
  */
 
 import { adjustTat, type CompiledRule, gcra, isExpired, type Rule, type Tat } from "./gcra.js";
@@ -47,6 +56,11 @@ export interface CheckOutcome {
   resetAfterMs: number;
   /** Ms until this check would pass: 0 when it passes; +Infinity when it never can. */
   retryAfterMs: number;
+  /**
+   * The key's TAT right after this request was charged (null when the request was not charged).
+   * Keep it with a reservation and pass it to `adjust`/`reconcile` to cap the refund exactly.
+   */
+  tatAfter: Tat | null;
 }
 
 /** The outcome of a whole request. */
@@ -69,10 +83,11 @@ export interface LimiterStore {
   apply(checks: readonly LimitCheck[], now: number): LimitResult;
   /**
    * Reconciles a reservation: charges `delta` more units (> 0) or refunds −`delta` units (< 0) on
-   * `key` at `now`, never refunding beyond a full bucket. Returns the resulting state as an outcome
+   * `key` at `now`, never refunding beyond a full bucket, nor (given `heldUntil`, the reservation's
+   * `tatAfter`) more than the reservation still holds — see adjustTat in gcra.ts. Returns the resulting state as an outcome
    * (named after the key, kind "tokens": reservations are made for tokens).
    */
-  adjust(key: string, rule: Rule | CompiledRule, delta: number, now: number): CheckOutcome;
+  adjust(key: string, rule: Rule | CompiledRule, delta: number, now: number, heldUntil?: Tat): CheckOutcome;
 }
 
 /** Options for {@link MemoryLimiterStore}. */
@@ -120,13 +135,14 @@ export class MemoryLimiterStore implements LimiterStore {
       if (!found) tat = this.tats.get(c.key);
       const r = gcra(tat, now, c.cost, c.rule);
       tats[i] = r.newTat;
-      outcomes[i] = outcome(c, r.allowed, r.remaining, r.resetAfterMs, r.retryAfterMs);
+      outcomes[i] = outcome(c, r.allowed, r.remaining, r.resetAfterMs, r.retryAfterMs, r.newTat);
       if (!r.allowed) allowed = false;
     }
     let denied: CheckOutcome | null = null;
     if (allowed) {
       for (let i = 0; i < n; i++) this.tats.set(checks[i]!.key, tats[i]!);
     } else {
+      for (let i = 0; i < n; i++) outcomes[i]!.tatAfter = null;
       for (let i = 0; i < n; i++) {
         const o = outcomes[i]!;
         if (!o.allowed) {
@@ -143,8 +159,8 @@ export class MemoryLimiterStore implements LimiterStore {
     return { allowed, now, retryAfterMs: denied === null ? 0 : denied.retryAfterMs, denied, outcomes };
   }
 
-  adjust(key: string, rule: Rule | CompiledRule, delta: number, now: number): CheckOutcome {
-    const newTat = adjustTat(this.tats.get(key), now, delta, rule);
+  adjust(key: string, rule: Rule | CompiledRule, delta: number, now: number, heldUntil?: Tat): CheckOutcome {
+    const newTat = adjustTat(this.tats.get(key), now, delta, rule, heldUntil);
     if (isExpired(newTat, now)) this.tats.delete(key);
     else this.tats.set(key, newTat);
     const peek = gcra(newTat, now, 0, rule);
@@ -158,6 +174,7 @@ export class MemoryLimiterStore implements LimiterStore {
       remaining: peek.remaining,
       resetAfterMs: peek.resetAfterMs,
       retryAfterMs: peek.retryAfterMs,
+      tatAfter: isExpired(newTat, now) ? null : newTat,
     };
   }
 
@@ -195,6 +212,7 @@ function outcome(
   remaining: number,
   resetAfterMs: number,
   retryAfterMs: number,
+  tatAfter: Tat,
 ): CheckOutcome {
   return {
     name: c.name ?? c.key,
@@ -205,6 +223,7 @@ function outcome(
     remaining,
     resetAfterMs,
     retryAfterMs,
+    tatAfter,
   };
 }
 
@@ -222,9 +241,17 @@ export class RateLimiter {
 
   /**
    * Reconciles a reservation made with `check`: `actual - reserved` units are charged (when
-   * positive) or refunded (when negative) on `key`. Returns the key's state afterwards.
+   * positive) or refunded (when negative) on `key`. Pass the reservation's outcome `tatAfter` as
+   * `heldUntil` so a late refund returns only what the reservation still holds (recommended).
+   * Returns the key's state afterwards.
    */
-  reconcile(key: string, rule: Rule | CompiledRule, reserved: number, actual: number): CheckOutcome {
-    return this.store.adjust(key, rule, actual - reserved, this.clock.now());
+  reconcile(
+    key: string,
+    rule: Rule | CompiledRule,
+    reserved: number,
+    actual: number,
+    heldUntil?: Tat | null,
+  ): CheckOutcome {
+    return this.store.adjust(key, rule, actual - reserved, this.clock.now(), heldUntil ?? undefined);
   }
 }

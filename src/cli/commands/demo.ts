@@ -1,0 +1,182 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, rmSync } from "node:fs";
+import { generatePassword } from "../../console/users.js";
+import { ConfigError } from "../../core/errors.js";
+import { parseGatewayConfig } from "../../gateway/config.js";
+import type { KeyStore } from "../../gateway/keys/store.js";
+import { startRuntime } from "../../gateway/runtime.js";
+import { replay } from "../../sim/live/replay.js";
+import { httpSender, type KeyProvider } from "../../sim/live/sender.js";
+import { PRESETS } from "../../sim/presets.js";
+import { setup } from "../../sim/simulate.js";
+import type { Account } from "../../sim/world.js";
+import type { Register } from "./index.js";
+import { closeOnSignals } from "./serve.js";
+import { promptSource } from "./simulate.js";
+
+interface DemoOptions {
+  port: string;
+  stateDir: string;
+  preset: string;
+  seed: string;
+  speed: string;
+  corpus?: string;
+  keep: boolean;
+  exit: boolean;
+}
+
+/** Edge headers the demo's simulated clients carry, and the gateway trusts from loopback. */
+const EDGE = {
+  country_header: "x-client-country",
+  tls_fingerprint_header: "x-client-tls-fingerprint",
+  asn_header: "x-client-asn",
+};
+
+/** Provisions each simulated account on the gateway (with its org and attributes) on first use. */
+function keyProvider(keys: KeyStore): KeyProvider {
+  return async (id: string, account?: Account) => {
+    const info = account?.info ?? {};
+    const orgId = account?.orgId ?? null;
+    if (orgId && !keys.org(orgId)) keys.createOrg({ id: orgId, name: orgId });
+    if (!keys.account(id)) {
+      keys.createAccount({
+        id,
+        org_id: orgId,
+        created_at: info.created_at ?? new Date().toISOString(),
+        verified: info.verified ?? false,
+        payment_fingerprint: info.payment_fingerprint ?? null,
+        email_domain: info.email_domain ?? null,
+        tier: info.tier ?? "build",
+      });
+    }
+    return keys.createKey(id, "demo").secret;
+  };
+}
+
+/** `distillguard demo`: gateway + mock upstream + live detector + simulated customers and campaigns. */
+export const register: Register = (program) => {
+  program
+    .command("demo")
+    .description(
+      "live demo on embedded defaults: gateway, mock upstream, live detector and simulated traffic",
+    )
+    .option("--port <port>", "gateway port", "8787")
+    .option("--state-dir <dir>", "state directory (recreated unless --keep)", ".distillguard-demo")
+    .option("--preset <name>", "simulated population (tiny, quick)", "tiny")
+    .option("--seed <n>", "simulation seed", "1")
+    .option("--speed <x>", "simulated seconds per wall second", "300")
+    .option("--corpus <dir>", "draw prompts from a real corpus (default: ../shared/data when present)")
+    .option("--keep", "keep the previous demo state", false)
+    .option("--exit", "exit when the simulated traffic ends instead of serving on", false)
+    .action(async (o: DemoOptions) => {
+      const preset = PRESETS[o.preset];
+      if (!preset || (o.preset !== "tiny" && o.preset !== "quick")) {
+        throw new ConfigError(`--preset must be tiny or quick for the demo (got ${o.preset})`);
+      }
+      const speed = Number(o.speed);
+      if (!(speed > 0)) throw new ConfigError(`--speed must be positive (got ${o.speed})`);
+      const seed = Number(o.seed);
+      if (!Number.isInteger(seed)) throw new ConfigError(`--seed must be an integer (got ${o.seed})`);
+      if (!o.keep) rmSync(o.stateDir, { recursive: true, force: true });
+      const cfg = parseGatewayConfig({
+        listen: { host: "127.0.0.1", port: Number(o.port) },
+        state_dir: o.stateDir,
+        edge: { trusted_proxies: ["loopback"], ...EDGE, ip_database: false },
+        // Generous production-tier limits: the demo is about detection, not the per-account rate limit.
+        policy: {
+          account_limits: {
+            default: { requests_per_minute: 6000, tokens_per_minute: 50_000_000, concurrency: 64 },
+          },
+          key_limits: { requests_per_minute: 6000, tokens_per_minute: 50_000_000, concurrency: 64 },
+          org_limits: { requests_per_minute: 60_000, tokens_per_minute: 500_000_000, concurrency: 512 },
+        },
+      });
+      const corpus = o.corpus ?? (existsSync("../shared/data/prompts") ? "../shared/data" : null);
+      const source = promptSource(corpus ?? undefined);
+      const simStart = Math.floor(Date.now() / 60_000) * 60_000;
+      const sim = setup(
+        { ...preset, campaigns: preset.campaigns.map((c) => ({ ...c, banRate: 0 })) },
+        seed,
+        source,
+        simStart,
+      );
+      const adminToken = `dgadm-${randomBytes(16).toString("hex")}`;
+      // Gateway, detector and replay share one simulated clock running `speed` times faster than real time.
+      const clock = { sim0: simStart, wall0: Date.now(), speed };
+      const runtime = await startRuntime(cfg, {
+        mock: { corpusDir: null, chunkDelayMs: 0 },
+        adminToken,
+        clock,
+      });
+      const log = (s: string) => process.stderr.write(`${s}\n`);
+      const g = runtime.gateway;
+      log(`distillguard demo — gateway on ${g.url} (built-in mock upstream, live detector on)`);
+      log(`  admin API token: ${adminToken}   metrics: ${g.url}/metrics`);
+      log(`  events: ${cfg.state_dir}/events/*.jsonl and ${cfg.state_dir}/events.duckdb`);
+      if (runtime.console) {
+        const consolePassword = generatePassword();
+        runtime.console.users.create("demo", "admin", consolePassword, true);
+        log(`  console: ${g.url}/console/  (sign in as demo / ${consolePassword})`);
+      }
+
+      const sender = httpSender(g.url, {
+        connections: 64,
+        edge: (c) => ({
+          "x-forwarded-for": c.ip,
+          "x-client-country": c.country,
+          "x-client-tls-fingerprint": c.tls,
+          "x-client-asn": String(c.asn),
+        }),
+      });
+      log(
+        `  replaying the "${o.preset}" population at ${speed}× (seed ${seed}${corpus ? `, prompts from ${corpus}` : ""}): ` +
+          `${sim.world.accounts.length} accounts, ${sim.campaigns.length} covert campaigns among them`,
+      );
+      const statuses: Record<string, number> = {};
+      let attackSent = 0;
+      let attackServed = 0;
+      const t0 = Date.now();
+      const report = setInterval(() => {
+        const det = runtime.detector?.stats();
+        const size = runtime.decisions.size;
+        const st = Object.entries(statuses)
+          .map(([s, n]) => `${s}:${n}`)
+          .join(" ");
+        log(
+          `  [${Math.round((Date.now() - t0) / 1000)}s] statuses ${st} | attack exchanges served ${attackServed}/${attackSent}` +
+            ` | decisions: ${size.accounts} accounts, ${size.campaigns} campaigns | detector lag ${det?.lagMs ?? 0} ms, dropped ${det?.dropped ?? 0}`,
+        );
+      }, 3000);
+      const done = replay({
+        setup: sim,
+        sender,
+        keys: keyProvider(g.keys),
+        speed,
+        concurrency: 64,
+        onResult: (e, status) => {
+          statuses[status] = (statuses[status] ?? 0) + 1;
+          if (e.account.truth.kind === "attack") {
+            attackSent++;
+            if (status === 200) attackServed++;
+          }
+        },
+      });
+      const stopped = closeOnSignals(runtime, log);
+      const stats = await Promise.race([done, stopped.then(() => null)]);
+      clearInterval(report);
+      await sender.close();
+      if (stats) {
+        log(
+          `simulated traffic finished: ${stats.sent} exchanges, ${stats.bans} accounts banned by the gateway, ` +
+            `${stats.failovers} relay fail-overs, ${stats.replacements} replacement accounts; ` +
+            `attack exchanges served ${attackServed}/${attackSent} (${((100 * attackServed) / Math.max(1, attackSent)).toFixed(1)} %)`,
+        );
+        if (o.exit) {
+          await runtime.close();
+          return;
+        }
+        log("the gateway keeps serving; Ctrl-C to stop");
+        await stopped;
+      }
+    });
+};

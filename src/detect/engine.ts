@@ -1,0 +1,910 @@
+/**
+ * The detection engine: one object used the same way in batch (`distillguard analyze`) and live (the
+ * gateway). `ingest` folds one event into per-account state and returns the verdict changes it
+ * causes; `tick` runs the periodic cross-account passes (linking, campaigns, ban cascades); `report`
+ * writes the detection report. Time is event time in batch and wall time live; nothing ever looks
+ * ahead, so a verdict's time is exactly when the gateway would have acted.
+ */
+import type { AccountVerdict, CampaignReport, DetectionReport, Reason, Verdict } from "../events/report.js";
+import { isEnforced, VERDICT_ORDER } from "../events/report.js";
+import type { ExchangeEvent } from "../events/types.js";
+import {
+  type Assessment,
+  assessCluster,
+  type CampaignContext,
+  MIN_SYNC_TOKENS,
+  type WindowState,
+} from "./campaigns.js";
+import { type DetectorConfig, defaultConfig } from "./config.js";
+import { extractFeatures, type RequestFeatures } from "./features.js";
+import { mix2 } from "./hash.js";
+import { type Bucket, KeyIndex, KeyType, type KeyTypeId, keyOfHash, keyOfString, typeOfKey } from "./keys.js";
+import type { NetworkLookup } from "./network.js";
+import { AccountProfile, SLOT_MS } from "./profile.js";
+import { accountEvidence, individualVerdict } from "./scoring.js";
+
+/** A verdict change, at account or campaign level. */
+export interface Decision {
+  scope: "account" | "campaign";
+  /** Account id or campaign id. */
+  id: string;
+  verdict: Verdict;
+  previous: Verdict;
+  protect: boolean;
+  timeMs: number;
+  campaignId: string | null;
+  reasons: Reason[];
+}
+
+interface CampaignState {
+  id: string;
+  root: number;
+  firstSeenMs: number;
+  detectedMs: number;
+  assessment: Assessment | null;
+  verdict: Verdict;
+  window: WindowState;
+  totals: WindowState;
+  size: number;
+  lastPass: number;
+  /** Identity / content keys owned by the campaign (see campaigns.ts). */
+  core: Set<number>;
+}
+
+const MAX_KEYS = 64;
+const MAX_TEMPLATE_KEYS = 12;
+const MAX_PER_TYPE = 16;
+const DAY = 86_400_000;
+const rank = (v: Verdict) => VERDICT_ORDER.indexOf(v);
+const BROWSER = /^browser-/;
+
+/** Share of an account's requests on a template key (system-prompt keys count as all requests). */
+function templateShare(p: AccountProfile, key: number): number {
+  const raw = key % 0x100000000;
+  let c = 0;
+  const i = p.heads.keys.indexOf(raw);
+  if (i >= 0) c = p.heads.counts[i]!;
+  const j = p.tails.keys.indexOf(raw);
+  if (j >= 0) c = Math.max(c, p.tails.counts[j]!);
+  if (c === 0) return 1; // a system-prompt key: fixed for the account's app
+  return c / Math.max(1, p.n);
+}
+
+function isNetwork(t: number): boolean {
+  return t === KeyType.asn || t === KeyType.prefix;
+}
+
+/** Jaccard similarity of two small sets. */
+function setJaccard<T>(a: readonly T[], b: readonly T[]): number {
+  let both = 0;
+  for (const x of a) if (b.includes(x)) both++;
+  const union = a.length + b.length - both;
+  return union === 0 ? 0 : both / union;
+}
+
+/** Engine options that are not detection thresholds. */
+export interface EngineOptions {
+  /** Resolves ASN / network class for events that lack them. */
+  lookup?: NetworkLookup | null;
+  /** Run passes automatically from event time inside ingest (batch); default true. */
+  autoTick?: boolean;
+}
+
+export class DetectionEngine {
+  readonly cfg: DetectorConfig;
+  private readonly lookup: NetworkLookup | null;
+  private readonly autoTick: boolean;
+  private readonly profiles: AccountProfile[] = [];
+  private readonly byId = new Map<string, AccountProfile>();
+  private readonly index = new KeyIndex();
+  private readonly parent: number[] = [];
+  private readonly clusterMembers = new Map<number, number[]>();
+  private readonly campaigns = new Map<string, CampaignState>();
+  private readonly rootCampaign = new Map<number, CampaignState>();
+  private readonly signature = new Map<number, CampaignState>();
+  private readonly aliases = new Map<string, string>();
+  private readonly modelFirstSeen = new Map<string, number>();
+  private readonly restricted: Set<string>;
+  private readonly abused: Set<string>;
+  private readonly tlsStats = new Map<string, { browser: number; other: number }>();
+  private dirty: number[] = [];
+  private readonly dirtyMark: Uint8Array[] = [];
+  private bans: { idx: number; t: number }[] = [];
+  private touchedCreation = new Set<number>();
+  private creationAccounts = 0;
+  private creationWindows = 0;
+  private startMs = Number.NaN;
+  private nowMs = 0;
+  private lastPassMs = 0;
+  private passes = 0;
+  private campaignSeq = 0;
+  private events = 0;
+  private newModelEvents = 0;
+  private refN = 0;
+  private refCot = 0;
+  private refTemplated = 0;
+
+  constructor(config?: DetectorConfig, options: EngineOptions = {}) {
+    this.cfg = config ?? defaultConfig();
+    this.lookup = options.lookup ?? null;
+    this.autoTick = options.autoTick ?? true;
+    this.restricted = new Set(this.cfg.restrictedCountries.map((c) => c.toUpperCase()));
+    this.abused = new Set(this.cfg.abusedTiers.map((t) => t.toLowerCase()));
+  }
+
+  /** Folds one event in; returns the verdict changes it caused (account and campaign level). */
+  ingest(event: ExchangeEvent): Decision[] {
+    return this.ingestFeatures(extractFeatures(event, this.lookup));
+  }
+
+  /** Same as ingest, for features already extracted (e.g. in a worker). */
+  ingestFeatures(f: RequestFeatures): Decision[] {
+    const out: Decision[] = [];
+    const t = f.timeMs;
+    if (Number.isNaN(this.startMs)) {
+      this.startMs = t;
+      this.lastPassMs = t;
+    }
+    if (t > this.nowMs) this.nowMs = t;
+    if (this.autoTick && this.nowMs - this.lastPassMs >= this.cfg.passIntervalSec * 1000) {
+      for (const d of this.tick(this.nowMs)) out.push(d);
+    }
+    this.events++;
+    let p = this.byId.get(f.accountId);
+    if (!p) {
+      p = new AccountProfile(f.accountId, this.profiles.length);
+      this.profiles.push(p);
+      this.byId.set(f.accountId, p);
+      this.parent.push(p.index);
+    }
+    let first = this.modelFirstSeen.get(f.model);
+    if (first === undefined) {
+      first = t;
+      this.modelFirstSeen.set(f.model, t);
+    }
+    const newModel = first - this.startMs > 6 * 3_600_000 && t - first < DAY;
+    if (newModel) this.newModelEvents++;
+    const wasBanned = p.bannedMs !== 0;
+    p.update(f, f.country !== "" && this.restricted.has(f.country), newModel);
+    if (!wasBanned && p.bannedMs !== 0) this.bans.push({ idx: p.index, t });
+    const keysBefore = p.keys.length;
+    const joined = this.addKeys(p, f);
+    if (p.verdict === "allow" && p.campaignId === null) {
+      this.refN++;
+      if (f.cot) this.refCot++;
+      if (p.heads.topCount() > 1 || p.tails.topCount() > 1) this.refTemplated++;
+    }
+    const n = p.n;
+    if (joined || n <= 12 || (n & 15) === 0 || p.keys.length !== keysBefore) this.evaluate(p, t, out);
+    return out;
+  }
+
+  /** Periodic work driven by time: runs a pass when the pass interval has elapsed. */
+  tick(nowMs: number): Decision[] {
+    if (nowMs > this.nowMs) this.nowMs = nowMs;
+    if (this.nowMs - this.lastPassMs < this.cfg.passIntervalSec * 1000) return [];
+    this.lastPassMs = this.nowMs;
+    return this.pass(this.nowMs);
+  }
+
+  /** Runs a pass now whatever the interval (end of a batch log). */
+  flush(): Decision[] {
+    this.lastPassMs = this.nowMs;
+    return this.pass(this.nowMs);
+  }
+
+  // ---------------------------------------------------------------- keys
+
+  private addKeys(p: AccountProfile, f: RequestFeatures): boolean {
+    let joined = false;
+    const join = (k: number) => {
+      if (p.campaignId === null && this.signatureHit(p, k)) joined = true;
+    };
+    // templates: promoted when repeated inside the account, or joined when already shared
+    const templates = f.sysKey ? [f.headKey, f.tailKey, f.sysKey] : [f.headKey, f.tailKey];
+    let shared = false;
+    for (let i = 0; i < templates.length; i++) {
+      const key = keyOfHash(KeyType.template, templates[i]!);
+      const b = this.index.buckets.get(key);
+      // share of this account's traffic on the template (a system prompt counts as a template in use)
+      let count = p.n;
+      if (i < 2) {
+        const hh = i === 0 ? p.heads : p.tails;
+        const j = hh.keys.indexOf(templates[i]!);
+        count = j >= 0 ? hh.counts[j]! : 0;
+      }
+      const concentrated = p.n <= 3 || count / p.n >= 0.1;
+      if (b) {
+        if (concentrated && p.templateKeys < MAX_TEMPLATE_KEYS && !p.keys.includes(key)) {
+          this.addKey(p, key, KeyType.template, "", join);
+          p.templateKeys++;
+        }
+        if (b.df >= 2) shared = true;
+      } else if (
+        i < 2 &&
+        count >= this.cfg.templatePromoteCount &&
+        concentrated &&
+        p.templateKeys < MAX_TEMPLATE_KEYS
+      ) {
+        this.addKey(p, key, KeyType.template, "", join);
+        p.templateKeys++;
+      }
+    }
+    if (shared) {
+      p.sharedTemplate++;
+      const win = Math.floor(f.timeMs / (this.cfg.syncWindowMin * 60_000));
+      const token = mix2(f.headKey ^ f.tailKey, win);
+      if (token !== p.lastSyncToken) {
+        p.lastSyncToken = token;
+        p.sync.add(token);
+      }
+    }
+    const net = `${f.prefix}|${f.tls}|${f.userAgent}|${f.asn}`;
+    if (net !== p.lastNet) {
+      p.lastNet = net;
+      if (f.prefix) this.addKey(p, keyOfString(KeyType.prefix, f.prefix), KeyType.prefix, f.prefix, join);
+      if (f.asn !== null)
+        this.addKey(p, keyOfString(KeyType.asn, String(f.asn)), KeyType.asn, `AS${f.asn}`, join);
+      if (f.tls || f.userAgent) {
+        const label = `${f.tls}|${f.userAgent.slice(0, 60)}`;
+        const k = keyOfString(KeyType.tlsUa, `${f.tls}|${f.userAgent}`);
+        if (!p.keys.includes(k)) {
+          this.addKey(p, k, KeyType.tlsUa, label, join);
+          let s = this.tlsStats.get(f.tls);
+          if (!s) {
+            s = { browser: 0, other: 0 };
+            this.tlsStats.set(f.tls, s);
+          }
+          if (BROWSER.test(f.uaFamily)) s.browser++;
+          else s.other++;
+        }
+      }
+    }
+    const identity = `${f.payment}|${f.createdMs}|${f.emailDomain}|${f.orgId}`;
+    if (identity !== p.lastIdentity) {
+      p.lastIdentity = identity;
+      if (f.payment)
+        this.addKey(p, keyOfString(KeyType.payment, f.payment), KeyType.payment, f.payment, join);
+      if (!Number.isNaN(f.createdMs)) {
+        const win = Math.floor(f.createdMs / (this.cfg.creationWindowMin * 60_000));
+        const k = keyOfString(KeyType.creation, String(win));
+        const before = this.index.buckets.get(k);
+        if (!before) this.creationWindows++;
+        if (!p.keys.includes(k)) {
+          this.creationAccounts++;
+          this.addKey(
+            p,
+            k,
+            KeyType.creation,
+            new Date(win * this.cfg.creationWindowMin * 60_000).toISOString(),
+            join,
+          );
+          this.touchedCreation.add(k);
+        }
+      }
+      if (f.emailDomain)
+        this.addKey(p, keyOfString(KeyType.email, f.emailDomain), KeyType.email, f.emailDomain, join);
+      if (f.orgId) this.addKey(p, keyOfString(KeyType.org, f.orgId), KeyType.org, f.orgId, join);
+    }
+    return joined;
+  }
+
+  private addKey(
+    p: AccountProfile,
+    key: number,
+    type: KeyTypeId,
+    label: string,
+    onAdd: (k: number) => void,
+  ): void {
+    if (p.keys.length >= MAX_KEYS || p.keys.includes(key)) return;
+    if (type !== KeyType.template) {
+      let same = 0;
+      for (const t of p.keyTypes) if (t === type) same++;
+      if (same >= MAX_PER_TYPE) return;
+    }
+    const b = this.index.add(key, p.index, label);
+    p.keys.push(key);
+    p.keyTypes.push(type);
+    this.markDirty(p.index);
+    if (b.df === 2 && b.members[0] !== undefined) this.markDirty(b.members[0]);
+    onAdd(key);
+  }
+
+  private markDirty(idx: number): void {
+    const page = idx >>> 16;
+    let arr = this.dirtyMark[page];
+    if (!arr) {
+      arr = new Uint8Array(65536);
+      this.dirtyMark[page] = arr;
+    }
+    if (arr[idx & 0xffff] === 0) {
+      arr[idx & 0xffff] = 1;
+      this.dirty.push(idx);
+    }
+  }
+
+  /** Checks whether a new key ties the account to an enforced campaign's signature; joins it if enough. */
+  private signatureHit(p: AccountProfile, key: number): boolean {
+    const c = this.signature.get(key);
+    if (!c) return false;
+    const w = this.cfg.linkWeights;
+    // Same rule as a link: identity evidence plus infrastructure, or a whole shared network pool.
+    const best = [0, 0, 0, 0, 0, 0, 0, 0];
+    for (let i = 0; i < p.keys.length; i++) {
+      const k = p.keys[i]!;
+      if (this.signature.get(k) !== c) continue;
+      const t = p.keyTypes[i]!;
+      const v = this.typeWeight(t, w);
+      if (t === KeyType.tlsUa || t === KeyType.prefix || t === KeyType.asn)
+        best[t] = Math.min(3 * v, best[t]! + v);
+      else best[t] = v;
+    }
+    const identity =
+      best[KeyType.template]! +
+      best[KeyType.payment]! +
+      best[KeyType.creation]! +
+      best[KeyType.email]! +
+      best[KeyType.org]!;
+    const infra = best[KeyType.prefix]! + best[KeyType.asn]! + best[KeyType.tlsUa]!;
+    const ok =
+      identity >= this.cfg.identityMinLink
+        ? identity + infra >= this.cfg.linkThreshold
+        : infra >= this.cfg.infraOnlyLink;
+    if (!ok) return false;
+    // attach without merging clusters: the joiner's own links decide its cluster later
+    p.campaignId = c.id;
+    p.joined = c.id;
+    return true;
+  }
+
+  private typeWeight(t: number, w: DetectorConfig["linkWeights"]): number {
+    switch (t) {
+      case KeyType.template:
+        return w.template;
+      case KeyType.prefix:
+        return w.prefix;
+      case KeyType.asn:
+        return w.asn;
+      case KeyType.tlsUa:
+        return w.tlsUa;
+      case KeyType.payment:
+        return w.payment;
+      case KeyType.creation:
+        return w.creation;
+      case KeyType.email:
+        return w.email;
+      default:
+        return w.org;
+    }
+  }
+
+  // ---------------------------------------------------------------- union-find
+
+  private find(i: number): number {
+    let r = i;
+    while (this.parent[r] !== r) r = this.parent[r]!;
+    let x = i;
+    while (this.parent[x] !== r) {
+      const nx = this.parent[x]!;
+      this.parent[x] = r;
+      x = nx;
+    }
+    return r;
+  }
+
+  private union(a: number, b: number): number {
+    let ra = this.find(a);
+    let rb = this.find(b);
+    if (ra === rb) return ra;
+    const ma = this.clusterMembers.get(ra) ?? [ra];
+    const mb = this.clusterMembers.get(rb) ?? [rb];
+    if (ma.length < mb.length) {
+      [ra, rb] = [rb, ra];
+    }
+    const big = ra === this.find(a) ? ma : mb;
+    const small = big === ma ? mb : ma;
+    this.parent[rb] = ra;
+    for (const x of small) big.push(x);
+    this.clusterMembers.set(ra, big);
+    this.clusterMembers.delete(rb);
+    // campaigns: keep the older one
+    const ca = this.rootCampaign.get(ra);
+    const cb = this.rootCampaign.get(rb);
+    this.rootCampaign.delete(rb);
+    if (cb && (!ca || cb.firstSeenMs < ca.firstSeenMs)) {
+      this.rootCampaign.set(ra, cb);
+      cb.root = ra;
+      if (ca) this.retire(ca, cb);
+    } else if (ca && cb) {
+      this.retire(cb, ca);
+    }
+    return ra;
+  }
+
+  private aliasOf(id: string): CampaignState | null {
+    let cur = this.aliases.get(id);
+    for (let i = 0; cur && i < 16; i++) {
+      const c = this.campaigns.get(cur);
+      if (c) return c;
+      cur = this.aliases.get(cur);
+    }
+    return null;
+  }
+
+  private retire(old: CampaignState, into: CampaignState): void {
+    this.campaigns.delete(old.id);
+    this.aliases.set(old.id, into.id);
+    for (const [k, c] of this.signature) if (c === old) this.signature.set(k, into);
+  }
+
+  private clusterOf(root: number): number[] {
+    return this.clusterMembers.get(root) ?? [root];
+  }
+
+  // ---------------------------------------------------------------- passes
+
+  private pass(now: number): Decision[] {
+    const out: Decision[] = [];
+    this.passes++;
+    const dirty = this.dirty;
+    this.dirty = [];
+    for (const idx of dirty) this.dirtyMark[idx >>> 16]![idx & 0xffff] = 0;
+    const touched = new Set<number>();
+    this.creationBursts();
+    for (const idx of dirty) {
+      const p = this.profiles[idx]!;
+      this.crossFlags(p);
+      this.link(p, touched);
+    }
+    this.banCascades(now, touched);
+    if (this.passes % 10 === 0) for (const c of this.campaigns.values()) touched.add(this.find(c.root));
+    const roots = new Set<number>();
+    for (const root of touched) roots.add(this.find(root));
+    for (const root of roots) this.assess(root, now, out);
+    for (const idx of dirty) {
+      const p = this.profiles[idx]!;
+      this.evaluate(p, now, out);
+    }
+    return out;
+  }
+
+  private npop(): number {
+    return Math.max(this.profiles.length, this.cfg.idfMinPopulation);
+  }
+
+  private creationBursts(): void {
+    if (this.touchedCreation.size === 0) return;
+    const avg = this.creationAccounts / Math.max(1, this.creationWindows);
+    const min = Math.max(this.cfg.creationBurstMin, 5 * avg);
+    for (const k of this.touchedCreation) {
+      const b = this.index.buckets.get(k);
+      if (!b || b.df < min) continue;
+      const orgs = new Set<string>();
+      for (const m of b.members) orgs.add(this.profiles[m]!.orgId ?? `a:${m}`);
+      if (orgs.size < 3) continue;
+      for (const m of b.members) {
+        const q = this.profiles[m]!;
+        if (q.flags.creationBurst !== b.df) {
+          q.flags.creationBurst = b.df;
+          this.markDirty(m);
+        }
+      }
+    }
+    this.touchedCreation.clear();
+  }
+
+  /** Cross-account flags that only need the account's own buckets. */
+  private crossFlags(p: AccountProfile): void {
+    for (let i = 0; i < p.keys.length; i++) {
+      const t = p.keyTypes[i]!;
+      if (t === KeyType.payment) {
+        const b = this.index.buckets.get(p.keys[i]!);
+        if (b && b.df >= 2) {
+          const ids = new Set<string>();
+          for (const m of b.members) ids.add(this.profiles[m]!.orgId ?? `a:${m}`);
+          p.flags.paymentShared = ids.size - 1;
+        }
+      } else if (t === KeyType.creation) {
+        const b = this.index.buckets.get(p.keys[i]!);
+        const avg = this.creationAccounts / Math.max(1, this.creationWindows);
+        if (b && b.df >= Math.max(this.cfg.creationBurstMin, 5 * avg) && p.flags.creationBurst === 0) {
+          const ids = new Set<string>();
+          for (const m of b.members) ids.add(this.profiles[m]!.orgId ?? `a:${m}`);
+          if (ids.size >= 3) p.flags.creationBurst = b.df;
+        }
+      }
+    }
+    if (p.tlss.values.length === 1) {
+      const s = this.tlsStats.get(p.tlss.values[0]!);
+      if (s && s.browser + s.other >= 20) {
+        let mismatch = 0;
+        for (const fam of p.uaFamilies.values) {
+          const browser = BROWSER.test(fam);
+          const share = (browser ? s.browser : s.other) / (s.browser + s.other);
+          if (share < 0.1) mismatch++;
+        }
+        p.flags.uaMismatch = mismatch > 0 ? mismatch / p.uaFamilies.values.length : 0;
+      }
+    }
+  }
+
+  /** Links an account to sampled candidates from its rarest shared buckets. */
+  private link(p: AccountProfile, touched: Set<number>): void {
+    const npop = this.npop();
+    const maxDf = this.cfg.maxKeyShare * npop;
+    const buckets: Bucket[] = [];
+    const rotating = p.asns.size >= 4 || p.prefixes.size >= 4;
+    for (const k of p.keys) {
+      const b = this.index.buckets.get(k);
+      if (b && b.df >= 2 && (b.df <= maxDf || (rotating && isNetwork(typeOfKey(k))))) buckets.push(b);
+    }
+    if (buckets.length === 0) return;
+    buckets.sort((x, y) => x.df - y.df);
+    const cands: number[] = [];
+    const want = this.cfg.candidatesPerAccount;
+    for (const b of buckets) {
+      if (cands.length >= want) break;
+      this.index.sample(b, Math.min(6, want - cands.length), p.index, cands);
+    }
+    const mine = new Map<number, number>();
+    for (let i = 0; i < p.keys.length; i++) mine.set(p.keys[i]!, p.keyTypes[i]!);
+    let root = this.find(p.index);
+    for (const c of new Set(cands)) {
+      if (this.find(c) === root) continue;
+      const q = this.profiles[c]!;
+      if (this.linkWeight(mine, p, q, npop, maxDf) >= this.cfg.linkThreshold) {
+        root = this.union(p.index, c);
+      }
+    }
+    if (this.clusterOf(root).length >= 2) touched.add(root);
+  }
+
+  /** Evidence that two accounts are run together: rare shared keys by type, plus synchrony. */
+  private linkWeight(
+    mine: Map<number, number>,
+    p: AccountProfile,
+    q: AccountProfile,
+    npop: number,
+    maxDf: number,
+  ): number {
+    const w = this.cfg.linkWeights;
+    const best = [0, 0, 0, 0, 0, 0, 0, 0];
+    for (const k of q.keys) {
+      const t = mine.get(k);
+      if (t === undefined) continue;
+      const b = this.index.buckets.get(k);
+      if (!b || b.df > maxDf) continue;
+      // Commodity attributes (SDK stacks, networks, mail domains, prompts) count by rarity; a shared
+      // card or a creation burst is evidence however many accounts share it.
+      const idf = t === KeyType.payment || t === KeyType.creation ? this.cfg.idfFull : Math.log(npop / b.df);
+      let v = this.typeWeight(t, w) * Math.min(1, idf / this.cfg.idfFull);
+      if (t === KeyType.template) v *= Math.min(1, Math.min(templateShare(p, k), templateShare(q, k)) / 0.3);
+      // several rare shared stacks, prefixes or networks (a proxy pool, a UA pool) add up, to 3x the weight
+      if (t === KeyType.tlsUa || t === KeyType.prefix || t === KeyType.asn) {
+        best[t] = Math.min(3 * this.typeWeight(t, w), best[t]! + v);
+      } else if (v > best[t]!) best[t] = v;
+    }
+    let identity = best[KeyType.template]! + best[KeyType.payment]! + best[KeyType.creation]!;
+    identity += best[KeyType.email]! + best[KeyType.org]!;
+    const j = p.sync.count >= MIN_SYNC_TOKENS && q.sync.count >= MIN_SYNC_TOKENS ? p.sync.jaccard(q.sync) : 0;
+    if (j > 0.1) identity += w.sync * Math.min(1, (j - 0.1) / 0.4);
+    let infra = best[KeyType.prefix]! + best[KeyType.asn]! + best[KeyType.tlsUa]!;
+    // Both rotate over many networks or prefixes, and over the same ones: one proxy pool.
+    let pool = 0;
+    if (p.asns.size >= 4 && q.asns.size >= 4) pool = setJaccard(p.asns.values, q.asns.values);
+    if (p.prefixes.size >= 4 && q.prefixes.size >= 4) {
+      pool = Math.max(pool, setJaccard(p.prefixes.values, q.prefixes.values));
+    }
+    infra += w.rotation * Math.min(1, Math.max(0, (pool - 0.2) / 0.5));
+    // Without identity evidence (a card, a creation burst, a mail domain, an org, synchrony; a shared
+    // template alone is not enough) network infrastructure (a relay, a VPN exit, a NAT) links only
+    // when it is a whole shared pool: several rare prefixes and several rare client stacks.
+    // An operator provisions its accounts alike: infrastructure alone links two accounts only when
+    // both are fresh or both are established (a relay may carry an old reseller and a new hydra).
+    if (identity < this.cfg.identityMinLink) {
+      return infra >= this.cfg.infraOnlyLink && this.ageClass(p) === this.ageClass(q) ? infra : 0;
+    }
+    return identity + infra;
+  }
+
+  /** 0 fresh, 1 in between or unknown, 2 established (account age at first use). */
+  private ageClass(p: AccountProfile): number {
+    const age = p.ageAtFirstUseDays();
+    if (Number.isNaN(age)) return 1;
+    return age < this.cfg.freshDays ? 0 : age >= this.cfg.establishedDays ? 2 : 1;
+  }
+
+  private banCascades(now: number, touched: Set<number>): void {
+    if (this.bans.length === 0) return;
+    const keep: { idx: number; t: number }[] = [];
+    for (const ban of this.bans) {
+      if (now - ban.t < 30 * 60_000) {
+        keep.push(ban);
+        continue;
+      }
+      const banned = this.profiles[ban.idx]!;
+      const slot = Math.floor(ban.t / SLOT_MS);
+      const sampled: number[] = [];
+      for (const k of banned.keys) {
+        // siblings by identity or client stack, not by a shared network (a relay also carries others)
+        const kt = typeOfKey(k);
+        if (kt === KeyType.asn || kt === KeyType.email || kt === KeyType.prefix) continue;
+        const b = this.index.buckets.get(k);
+        if (b && b.df >= 2 && b.df <= this.cfg.maxKeyShare * this.npop())
+          this.index.sample(b, 32, ban.idx, sampled);
+      }
+      for (const s of new Set(sampled)) {
+        const q = this.profiles[s]!;
+        if (q.bannedMs !== 0) continue;
+        const before = q.recentCount(slot - 3, slot - 1);
+        const after = q.recentCount(slot + 1, slot + 3);
+        if (after >= 5 && after >= this.cfg.banCascadeJump * Math.max(1, before)) {
+          q.flags.banCascade = after / Math.max(1, before);
+          this.markDirty(s);
+          touched.add(this.find(s));
+        }
+      }
+    }
+    this.bans = keep;
+  }
+
+  private context(): CampaignContext {
+    return {
+      cfg: this.cfg,
+      abused: this.abused,
+      globalNewModelShare: this.newModelEvents / Math.max(1, this.events),
+      refCotRate: this.refN ? this.refCot / this.refN : 0.1,
+      refTemplatedRate: this.refN ? this.refTemplated / this.refN : 0.3,
+      keyLabel: (k) => this.index.buckets.get(k)?.label ?? "",
+      keyDf: (k) => this.index.buckets.get(k)?.df ?? 0,
+      commonDf: this.cfg.maxKeyShare * this.npop(),
+    };
+  }
+
+  private assess(root: number, now: number, out: Decision[]): void {
+    const members = this.clusterOf(root);
+    if (members.length < this.cfg.campaignMinAccounts) return;
+    let c = this.rootCampaign.get(root);
+    if (!c) {
+      let firstSeen = Number.POSITIVE_INFINITY;
+      for (const m of members) firstSeen = Math.min(firstSeen, this.profiles[m]!.firstMs);
+      c = {
+        id: `campaign-${++this.campaignSeq}`,
+        root,
+        firstSeenMs: firstSeen,
+        detectedMs: 0,
+        assessment: null,
+        verdict: "allow",
+        window: { n: 0, cot: 0, templated: 0 },
+        totals: { n: 0, cot: 0, templated: 0 },
+        size: 0,
+        lastPass: 0,
+        core: new Set(),
+      };
+      this.campaigns.set(c.id, c);
+      this.rootCampaign.set(root, c);
+    }
+    // Re-judge a known cluster only when it grew noticeably, when it is not enforced yet, or now and then.
+    if (
+      c.assessment &&
+      members.length < c.size * 1.1 + 2 &&
+      this.passes - c.lastPass < (isEnforced(c.verdict) ? 30 : 3)
+    ) {
+      return;
+    }
+    c.lastPass = this.passes;
+    const profiles = members.map((m) => this.profiles[m]!);
+    const a = assessCluster(profiles, this.context(), c.window, c.totals);
+    c.assessment = a;
+    for (const k of a.core) c.core.add(k);
+    const previous = c.verdict;
+    let verdict = a.verdict;
+    if (isEnforced(previous) && rank(verdict) < rank(previous)) verdict = previous;
+    c.verdict = verdict;
+    const grew = members.length !== c.size;
+    c.size = members.length;
+    if (verdict !== previous) {
+      if (isEnforced(verdict) && c.detectedMs === 0) c.detectedMs = now;
+      out.push({
+        scope: "campaign",
+        id: c.id,
+        verdict,
+        previous,
+        protect: a.protect,
+        timeMs: now,
+        campaignId: c.id,
+        reasons: a.reasons,
+      });
+    }
+    if (isEnforced(verdict)) {
+      for (const k of a.signature) if (!this.signature.has(k)) this.signature.set(k, c);
+    }
+    if (verdict !== previous || grew) {
+      for (const p of profiles) {
+        if (p.campaignId !== c.id || verdict !== previous) {
+          p.campaignId = c.id;
+          this.evaluate(p, now, out);
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- verdicts
+
+  private campaignFor(p: AccountProfile): CampaignState | null {
+    const c = this.rootCampaign.get(this.find(p.index));
+    if (c) return c;
+    return p.joined !== null ? (this.campaigns.get(p.joined) ?? this.aliasOf(p.joined)) : null;
+  }
+
+  /**
+   * Whether a cluster member shares the campaign's identity core (its cards, creation windows, mail
+   * domains, templates), or carries strong deception itself. Accounts that only share network
+   * infrastructure with a campaign (a reseller relay, a VPN exit) do not inherit its verdict.
+   */
+  private coreMember(p: AccountProfile, c: CampaignState, e: { deception: number; trust: number }): boolean {
+    if (e.deception + e.trust >= this.cfg.verdict.campaignStrongDeception) return true;
+    const foot = c.assessment?.footprintAsns;
+    if (foot && foot.length >= 4 && p.asns.values.length >= 4) {
+      let inFoot = 0;
+      for (const a of p.asns.values) if (foot.includes(a)) inFoot++;
+      if (inFoot / p.asns.values.length >= 0.5) return true;
+    }
+    const pfx = c.assessment?.footprintPrefixes;
+    if (
+      pfx &&
+      pfx.length >= 4 &&
+      p.prefixes.values.length >= 4 &&
+      this.ageClass(p) === c.assessment?.ageClass
+    ) {
+      let inFoot = 0;
+      for (const a of p.prefixes.values) if (pfx.includes(a)) inFoot++;
+      if (inFoot / p.prefixes.values.length >= 0.5) return true;
+    }
+    const core = c.core;
+    if (core.size === 0) return false;
+    const w = this.cfg.linkWeights;
+    let score = 0;
+    let types = 0;
+    for (let i = 0; i < p.keys.length; i++) {
+      if (!core.has(p.keys[i]!)) continue;
+      const t = p.keyTypes[i]!;
+      if (types & (1 << t)) continue;
+      types |= 1 << t;
+      score += this.typeWeight(t, w);
+    }
+    return score >= this.cfg.verdict.coreMatch;
+  }
+
+  private evaluate(p: AccountProfile, now: number, out: Decision[]): void {
+    let e = accountEvidence(p, this.cfg, this.abused, false);
+    let verdict = individualVerdict(e, p.n, this.cfg);
+    let protect = isEnforced(verdict) && p.cot / Math.max(1, p.n) >= this.cfg.verdict.protectCotRate;
+    const c = p.campaignId !== null ? this.campaignFor(p) : null;
+    const inherits = c !== null && c.assessment !== null && c.verdict !== "allow" && this.coreMember(p, c, e);
+    const campaignVerdict = inherits ? c.verdict : "allow";
+    const candidate = rank(campaignVerdict) > rank(verdict) ? campaignVerdict : verdict;
+    if (isEnforced(p.verdict) && rank(candidate) <= rank(p.verdict)) return; // enforcement is sticky
+    const candidateProtect =
+      isEnforced(candidate) &&
+      (protect || (candidate === campaignVerdict && c?.assessment?.protect === true) || p.protect);
+    if (candidate === p.verdict && candidateProtect === p.protect) {
+      p.score =
+        Math.round((e.shape + Math.max(0, e.deception + e.trust) + (c?.assessment?.score ?? 0)) * 1000) /
+        1000;
+      return;
+    }
+    e = accountEvidence(p, this.cfg, this.abused, true);
+    let reasons = e.reasons;
+    if (inherits && c?.assessment && rank(c.verdict) >= rank(verdict)) {
+      verdict = c.verdict;
+      protect = protect || c.assessment.protect;
+      reasons = [
+        {
+          id: "campaign.member",
+          text: `Member of ${c.id}`,
+          evidence: { campaign_id: c.id, campaign_score: c.assessment.score },
+        },
+        ...c.assessment.reasons,
+        ...e.reasons,
+      ];
+    }
+    if (isEnforced(p.verdict) && rank(verdict) < rank(p.verdict)) verdict = p.verdict;
+    p.score =
+      Math.round((e.shape + Math.max(0, e.deception + e.trust) + (c?.assessment?.score ?? 0)) * 1000) / 1000;
+    if (verdict === p.verdict && protect === p.protect) return;
+    const previous = p.verdict;
+    p.verdict = verdict;
+    p.protect = protect;
+    if (isEnforced(verdict) && p.firstFlaggedMs === 0) {
+      p.firstFlaggedMs = now;
+      p.flagReasons = reasons;
+    }
+    out.push({
+      scope: "account",
+      id: p.id,
+      verdict,
+      previous,
+      protect,
+      timeMs: now,
+      campaignId: inherits && c ? c.id : null,
+      reasons,
+    });
+  }
+
+  // ---------------------------------------------------------------- report
+
+  /** Counters for progress and the report. */
+  stats(): { events: number; accounts: number; campaigns: number; passes: number } {
+    return {
+      events: this.events,
+      accounts: this.profiles.length,
+      campaigns: this.campaigns.size,
+      passes: this.passes,
+    };
+  }
+
+  /**
+   * The detection report: every account seen (allow included; reasons are listed for non-allow
+   * accounts only) and every campaign that reached review or stronger.
+   */
+  report(): DetectionReport {
+    const iso = (ms: number) => (ms ? new Date(ms).toISOString() : null);
+    const reported = new Map<string, CampaignState>();
+    for (const c of this.campaigns.values()) {
+      if (rank(c.verdict) >= rank("monitor") && c.assessment && !c.assessment.declared) reported.set(c.id, c);
+    }
+    const accounts: AccountVerdict[] = [];
+    const campaignMembers = new Map<string, string[]>();
+    for (const p of this.profiles) {
+      const c = this.campaignFor(p);
+      let cid = c && reported.has(c.id) ? c.id : null;
+      if (c && cid && !this.coreMember(p, c, accountEvidence(p, this.cfg, this.abused, false))) cid = null;
+      if (cid) {
+        let list = campaignMembers.get(cid);
+        if (!list) {
+          list = [];
+          campaignMembers.set(cid, list);
+        }
+        list.push(p.id);
+      }
+      let reasons: Reason[] = [];
+      if (p.verdict !== "allow") {
+        const e = accountEvidence(p, this.cfg, this.abused);
+        reasons = p.flagReasons ?? e.reasons;
+      }
+      const v: AccountVerdict = {
+        account_id: p.id,
+        verdict: p.verdict,
+        score: p.score,
+        campaign_id: cid,
+        first_flagged_at: iso(p.firstFlaggedMs),
+        reasons,
+      };
+      if (p.protect) v.protect = true;
+      accounts.push(v);
+    }
+    const campaigns: CampaignReport[] = [];
+    for (const c of reported.values()) {
+      const a = c.assessment!;
+      campaigns.push({
+        id: c.id,
+        accounts: campaignMembers.get(c.id) ?? [],
+        first_seen: new Date(c.firstSeenMs).toISOString(),
+        detected_at: iso(c.detectedMs),
+        exchanges: a.exchanges,
+        capabilities: a.capabilities,
+        indicators: a.indicators,
+        verdict: c.verdict,
+        score: a.score,
+        protect: a.protect,
+        reasons: a.reasons,
+      });
+    }
+    return {
+      accounts,
+      campaigns,
+      engine: { events: this.events, accounts: this.profiles.length, passes: this.passes },
+    };
+  }
+}

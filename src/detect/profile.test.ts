@@ -1,0 +1,51 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { extractFeatures } from "./features.js";
+import { accountEvents, benchmarkPrompt, hydraAccounts, legitAccounts, rng, T0 } from "./fixtures.js";
+import { AccountProfile } from "./profile.js";
+
+function profileOf(events: ReturnType<typeof accountEvents>): AccountProfile {
+  const p = new AccountProfile(events[0]!.account_id, 0);
+  for (const e of events) p.update(extractFeatures(e), false, false);
+  return p;
+}
+
+describe("AccountProfile", () => {
+  const r = rng(11);
+  const organic = profileOf(accountEvents(legitAccounts(1, r)[0]!, T0, 200, r));
+  const hydra = profileOf(accountEvents(hydraAccounts(1, r)[0]!, T0, 200, r));
+  const bench = profileOf(accountEvents({ ...legitAccounts(1, r)[0]!, prompt: benchmarkPrompt }, T0, 200, r));
+
+  it("measures template concentration: high for a templated account, low for organic use", () => {
+    assert.ok(hydra.templateConcentration() > 0.9);
+    assert.ok(bench.templateConcentration() > 0.9);
+    assert.ok(organic.templateConcentration() < 0.5, String(organic.templateConcentration()));
+  });
+  it("measures reasoning elicitation", () => {
+    assert.equal(hydra.cot, 200);
+    assert.ok(organic.cot < 20);
+  });
+  it("sees rotation of user agents and prefixes", () => {
+    assert.ok(hydra.uas.size >= 4 && hydra.tlss.size === 1);
+    assert.ok(hydra.prefixes.size >= 6);
+    assert.equal(organic.uas.size, 1);
+  });
+  it("measures inter-arrival regularity", () => {
+    assert.ok(hydra.gaps.cv() < organic.gaps.cv());
+  });
+  it("knows account age at first use", () => {
+    assert.ok(hydra.ageAtFirstUseDays() < 3);
+    assert.ok(organic.ageAtFirstUseDays() > 100);
+  });
+  it("keeps recent activity in a ring of 10-minute slots", () => {
+    const p = new AccountProfile("x", 0);
+    const base = accountEvents(legitAccounts(1, r)[0]!, T0, 1, r)[0]!;
+    for (let i = 0; i < 30; i++) {
+      const e = { ...base, time: new Date(T0 + i * 60_000).toISOString() };
+      p.update(extractFeatures(e), false, false);
+    }
+    const slot0 = Math.floor(T0 / 600_000);
+    assert.equal(p.recentCount(slot0, slot0), 10);
+    assert.equal(p.recentCount(slot0, slot0 + 2), 30);
+  });
+});

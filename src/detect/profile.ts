@@ -1,0 +1,207 @@
+/**
+ * Per-account behaviour profile, updated one request at a time with bounded memory (about 2-3 KB per
+ * account whatever its volume): volume and rate, inter-arrival regularity, hour / weekday spread,
+ * conversation depth, prompt diversity and template concentration, capability mix, reasoning
+ * elicitation, address / ASN rotation, identity consistency, account age and verification, models.
+ */
+import type { Verdict } from "../events/report.js";
+import { CAP_COUNT } from "./capabilities.js";
+import type { RequestFeatures } from "./features.js";
+import { HeavyHitters, MinHash, RunningStats, SmallSet } from "./sketch.js";
+
+const DAY = 86_400_000;
+/** Width of a slot in the recent-activity ring. */
+export const SLOT_MS = 10 * 60_000;
+/** Slots in the recent-activity ring (2 hours). */
+export const SLOTS = 12;
+
+/** One account's streaming state, plus its current verdict. */
+export class AccountProfile {
+  readonly id: string;
+  readonly index: number;
+  orgId: string | null = null;
+  firstMs = 0;
+  lastMs = 0;
+  n = 0;
+  errors = 0;
+  /** Event time of the first refusal that looks like an account ban (403), or 0. */
+  bannedMs = 0;
+  readonly gaps = new RunningStats();
+  readonly hours = new Uint32Array(24);
+  readonly weekdays = new Uint32Array(7);
+  multiTurn = 0;
+  turnsSum = 0;
+  readonly caps = new Uint32Array(CAP_COUNT);
+  cot = 0;
+  readonly heads = new HeavyHitters(8);
+  readonly tails = new HeavyHitters(8);
+  /** Requests whose head or tail template had already been seen in this account. */
+  templated = 0;
+  /** Requests whose template key is shared with at least one other account. */
+  sharedTemplate = 0;
+  readonly simBands = new SmallSet<number>(64);
+  readonly ips = new SmallSet<string>(64);
+  readonly prefixes = new SmallSet<string>(32);
+  readonly asns = new SmallSet<number>(16);
+  readonly countries = new SmallSet<string>(8);
+  readonly uas = new SmallSet<string>(16);
+  readonly uaFamilies = new SmallSet<string>(8);
+  readonly tlss = new SmallSet<string>(8);
+  netDatacenter = 0;
+  netVpn = 0;
+  restricted = 0;
+  readonly models = new Map<string, number>();
+  /** Requests on a model released (first seen) less than a day before the request. */
+  newModel = 0;
+  createdMs = Number.NaN;
+  verified: boolean | null = null;
+  payment = "";
+  emailDomain = "";
+  tier = "";
+  /** MinHash of (template, time window) tokens: synchronised activity across accounts. */
+  readonly sync = new MinHash(16);
+  /** Requests per 10-minute slot over the last two hours (ring indexed by slot number). */
+  readonly recent = new Uint16Array(SLOTS);
+  recentSlot = -1;
+  /** Global index keys this account belongs to, with their key types (keys.ts). */
+  readonly keys: number[] = [];
+  readonly keyTypes: number[] = [];
+  /** Template keys held (capped). */
+  templateKeys = 0;
+  /** Key set changed since the last linking pass. */
+  dirty = false;
+  /** Last values turned into index keys (skip re-keying unchanged attributes). */
+  lastNet = "";
+  lastIdentity = "";
+  lastSyncToken = 0;
+  /** Reasons at the moment the account was first enforced. */
+  flagReasons: import("../events/report.js").Reason[] | null = null;
+  /** Set by cross-account passes. */
+  flags = { paymentShared: 0, creationBurst: 0, banCascade: 0, uaMismatch: 0, relay: 0 };
+  // verdict state
+  verdict: Verdict = "allow";
+  protect = false;
+  score = 0;
+  campaignId: string | null = null;
+  /** Campaign joined through its signature (without a link of its own yet). */
+  joined: string | null = null;
+  firstFlaggedMs = 0;
+  /** n at the last evaluation. */
+  evaluatedAt = 0;
+
+  constructor(id: string, index: number) {
+    this.id = id;
+    this.index = index;
+  }
+
+  /** Folds one request into the profile. `restrictedCountry` and `newModel` are decided by the engine. */
+  update(f: RequestFeatures, restrictedCountry: boolean, newModel: boolean): void {
+    const t = f.timeMs;
+    if (this.n === 0) {
+      this.firstMs = t;
+    } else {
+      const gap = (t - this.lastMs) / 1000;
+      if (gap >= 0 && gap < 3600) this.gaps.add(gap);
+    }
+    if (t > this.lastMs) this.lastMs = t;
+    this.n++;
+    if (f.orgId) this.orgId = f.orgId;
+    if (f.status >= 400) this.errors++;
+    if (f.banned && this.bannedMs === 0) this.bannedMs = t;
+    const d = new Date(t);
+    this.hours[d.getUTCHours()]!++;
+    this.weekdays[d.getUTCDay()]!++;
+    if (f.turns > 1) this.multiTurn++;
+    this.turnsSum += f.turns;
+    for (let i = 0, m = f.caps; m !== 0; i++, m >>>= 1) if (m & 1) this.caps[i]!++;
+    if (f.cot) this.cot++;
+    const h = this.heads.add(f.headKey);
+    const tl = this.tails.add(f.tailKey);
+    if (h > 1 || tl > 1) this.templated++;
+    this.simBands.add(f.simHi >>> 20);
+    if (f.ip) this.ips.add(f.ip);
+    if (f.prefix) this.prefixes.add(f.prefix);
+    if (f.asn !== null) this.asns.add(f.asn);
+    if (f.country) this.countries.add(f.country);
+    this.uas.add(f.userAgent);
+    this.uaFamilies.add(f.uaFamily);
+    this.tlss.add(f.tls);
+    if (f.netClass === "datacenter") this.netDatacenter++;
+    else if (f.netClass === "vpn") this.netVpn++;
+    if (restrictedCountry) this.restricted++;
+    if (f.model && (this.models.size < 8 || this.models.has(f.model))) {
+      this.models.set(f.model, (this.models.get(f.model) ?? 0) + 1);
+    }
+    if (newModel) this.newModel++;
+    if (!Number.isNaN(f.createdMs)) this.createdMs = f.createdMs;
+    if (f.verified !== null) this.verified = f.verified;
+    if (f.payment) this.payment = f.payment;
+    if (f.emailDomain) this.emailDomain = f.emailDomain;
+    if (f.tier) this.tier = f.tier;
+    const slot = Math.floor(t / SLOT_MS);
+    if (slot > this.recentSlot) {
+      const from = Math.max(this.recentSlot + 1, slot - SLOTS + 1);
+      for (let k = from; k <= slot; k++) this.recent[k % SLOTS] = 0;
+      this.recentSlot = slot;
+    }
+    if (slot > this.recentSlot - SLOTS) {
+      const r = slot % SLOTS;
+      if (this.recent[r]! < 65535) this.recent[r]!++;
+    }
+  }
+
+  /** Requests in the slots [fromSlot, toSlot] still held in the recent ring. */
+  recentCount(fromSlot: number, toSlot: number): number {
+    let s = 0;
+    for (
+      let k = Math.max(fromSlot, this.recentSlot - SLOTS + 1);
+      k <= Math.min(toSlot, this.recentSlot);
+      k++
+    ) {
+      s += this.recent[k % SLOTS]!;
+    }
+    return s;
+  }
+
+  /** Account age (days) at its first request here; NaN when the creation time is unknown. */
+  ageAtFirstUseDays(): number {
+    return (this.firstMs - this.createdMs) / DAY;
+  }
+
+  /** Share of requests on the account's most repeated head or tail template (0..1). */
+  templateConcentration(): number {
+    if (this.n === 0) return 0;
+    return Math.max(this.heads.topCount(), this.tails.topCount()) / this.n;
+  }
+
+  /** Distinct prompt SimHash bands per request (1 = every prompt different), over the first 64. */
+  diversity(): number {
+    return this.n === 0 ? 1 : this.simBands.size / Math.min(this.n, 64);
+  }
+
+  /** Share of requests carrying the most frequent capability tag (0 when none are tagged). */
+  capabilityConcentration(): { share: number; index: number } {
+    let best = 0;
+    let index = -1;
+    for (let i = 0; i < this.caps.length; i++) {
+      if (this.caps[i]! > best) {
+        best = this.caps[i]!;
+        index = i;
+      }
+    }
+    return { share: this.n ? best / this.n : 0, index };
+  }
+
+  /** Number of hours of the day with activity. */
+  activeHours(): number {
+    let k = 0;
+    for (const c of this.hours) if (c > 0) k++;
+    return k;
+  }
+
+  /** Requests per active hour over the account's life. */
+  ratePerHour(): number {
+    const spanH = Math.max(1, (this.lastMs - this.firstMs) / 3_600_000);
+    return this.n / spanH;
+  }
+}

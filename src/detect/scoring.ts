@@ -1,0 +1,230 @@
+/**
+ * Account-level evidence and the verdict ladder. Evidence is split in three: shape (use that looks
+ * like distillation), deception (evidence of fraud or evasion) and trust (verification, age, a
+ * declared organisation). Shape alone never enforces: enforcement needs deception or covert
+ * coordination (campaigns.ts).
+ */
+import type { Reason, Verdict } from "../events/report.js";
+import { CAPABILITIES } from "./capabilities.js";
+import type { DetectorConfig } from "./config.js";
+import { clamp01, round } from "./math.js";
+import type { AccountProfile } from "./profile.js";
+
+/** Evidence about one account at one moment. */
+export interface AccountEvidence {
+  shape: number;
+  deception: number;
+  trust: number;
+  /** The account is fresh or was created in a burst (sign-up fraud is possible). */
+  newIdentity: boolean;
+  reasons: Reason[];
+}
+
+/** Computes an account's own evidence from its profile (cross-account flags included). */
+export function accountEvidence(
+  p: AccountProfile,
+  cfg: DetectorConfig,
+  abused: Set<string>,
+  withReasons = true,
+): AccountEvidence {
+  const w = cfg.weights;
+  const reasons: Reason[] = [];
+  let shape = 0;
+  let deception = 0;
+  let trust = 0;
+  const push = (id: string, text: string, weight: number, evidence: () => Record<string, unknown>) => {
+    if (weight === 0 || !withReasons) return;
+    reasons.push({ id, text, weight: round(weight), evidence: evidence() });
+  };
+  const n = p.n;
+  // --- shape, scaled in while the account is young
+  const ramp = clamp01(n / cfg.minRequestsForShape);
+  if (ramp > 0) {
+    const cotRate = p.cot / n;
+    const cot = w.cot * ramp * clamp01((cotRate - 0.2) / 0.6);
+    if (cot > 0.05) {
+      shape += cot;
+      push(
+        "shape.reasoning_elicitation",
+        "Most requests ask for visible step-by-step reasoning",
+        cot,
+        () => ({
+          cot_rate: round(cotRate),
+          requests: n,
+        }),
+      );
+    }
+    const tc = p.templateConcentration();
+    const templ = w.templated * ramp * clamp01((tc - 0.3) / 0.5);
+    if (templ > 0.05) {
+      shape += templ;
+      push("shape.template_concentration", "Requests concentrate on one prompt template", templ, () => ({
+        top_template_share: round(tc),
+        shared_template_share: round(p.sharedTemplate / n),
+      }));
+    }
+    const cc = p.capabilityConcentration();
+    const narrow =
+      w.narrow * ramp * clamp01((cc.share - 0.6) / 0.35) * clamp01((0.5 - p.diversity()) / 0.4 + 0.5);
+    if (narrow > 0.05) {
+      shape += narrow;
+      push("shape.narrow_capability", "Traffic targets one capability", narrow, () => ({
+        capability: CAPABILITIES[cc.index] ?? null,
+        share: round(cc.share),
+      }));
+    }
+    if (p.gaps.n >= 20) {
+      const cv = p.gaps.cv();
+      const hours = p.activeHours();
+      const regular = Number.isNaN(cv) ? 0 : clamp01((0.8 - cv) / 0.6);
+      const roundClock = n >= 200 ? clamp01((hours - 18) / 5) : 0;
+      const auto = w.automation * Math.max(regular, roundClock);
+      if (auto > 0.05) {
+        shape += auto;
+        push("shape.automation", "Machine-regular timing or round-the-clock activity", auto, () => ({
+          interarrival_cv: round(cv),
+          active_hours: hours,
+        }));
+      }
+    }
+    const rate = p.ratePerHour();
+    const vol = w.volume * clamp01((rate - 30) / 120) * ramp;
+    if (vol > 0.05) {
+      shape += vol;
+      push("shape.volume", "High sustained request rate", vol, () => ({
+        per_hour: round(rate, 1),
+        requests: n,
+      }));
+    }
+  }
+  // --- deception
+  const age = p.ageAtFirstUseDays();
+  if (!Number.isNaN(age) && age < cfg.freshDays) {
+    deception += w.fresh;
+    push("deception.fresh_account", "Account was created shortly before first use", w.fresh, () => ({
+      age_days: round(age, 2),
+    }));
+  }
+  if (p.verified === false) {
+    deception += w.unverified;
+    push("deception.unverified", "Account is not verified", w.unverified, () => ({}));
+  }
+  if (p.tier && abused.has(p.tier)) {
+    deception += w.abusedTier;
+    push(
+      "deception.abused_signup_path",
+      "Account tier is a frequently abused sign-up path",
+      w.abusedTier,
+      () => ({
+        tier: p.tier,
+      }),
+    );
+  }
+  const uaN = p.uas.size;
+  if (uaN >= 3 && p.tlss.size <= Math.max(1, uaN / 3)) {
+    const v = w.uaRotation * clamp01((uaN - 2) / 3);
+    deception += v;
+    push("deception.ua_rotation", "Many user agents over one TLS stack", v, () => ({
+      user_agents: uaN,
+      tls_fingerprints: p.tlss.size,
+    }));
+  }
+  if (p.flags.uaMismatch > 0) {
+    deception += w.uaMismatch;
+    push(
+      "deception.ua_tls_mismatch",
+      "User agent does not match the TLS client seen with it",
+      w.uaMismatch,
+      () => ({
+        share_of_requests: round(p.flags.uaMismatch),
+      }),
+    );
+  }
+  const pfx = p.prefixes.size;
+  const asns = p.asns.size;
+  if ((pfx >= 6 && pfx / n >= 0.05) || asns >= 4) {
+    const v = w.ipRotation * Math.max(clamp01((pfx - 4) / 8), clamp01((asns - 2) / 4));
+    deception += v;
+    push("deception.ip_rotation", "Requests rotate across many networks", v, () => ({
+      prefixes: pfx,
+      asns,
+      ips: p.ips.size,
+    }));
+  }
+  if (p.restricted / n >= 0.2) {
+    deception += w.restricted;
+    push(
+      "deception.restricted_region",
+      "Traffic from a region where the API is not offered",
+      w.restricted,
+      () => ({
+        share: round(p.restricted / n),
+        countries: p.countries.values.slice(0, 4),
+      }),
+    );
+  }
+  const proxied = (p.netDatacenter + p.netVpn) / n;
+  if (proxied >= 0.8 && n >= 5) {
+    deception += w.proxyNetwork;
+    push("deception.proxy_network", "Traffic comes from hosting or VPN networks", w.proxyNetwork, () => ({
+      datacenter_share: round(p.netDatacenter / n),
+      vpn_share: round(p.netVpn / n),
+    }));
+  }
+  if (p.flags.paymentShared > 0) {
+    const v = w.paymentShared * clamp01(p.flags.paymentShared / 3);
+    deception += v;
+    push("deception.payment_reuse", "Payment method shared with unrelated identities", v, () => ({
+      other_identities: p.flags.paymentShared,
+    }));
+  }
+  if (p.flags.creationBurst > 0) {
+    deception += w.creationBurst;
+    push("deception.creation_burst", "Created in a burst with unrelated accounts", w.creationBurst, () => ({
+      accounts_in_window: p.flags.creationBurst,
+    }));
+  }
+  if (p.flags.banCascade > 0) {
+    deception += w.banCascade;
+    push(
+      "deception.ban_cascade",
+      "Volume jumped right after a linked account was banned",
+      w.banCascade,
+      () => ({
+        jump: round(p.flags.banCascade, 2),
+      }),
+    );
+  }
+  // --- trust
+  if (p.verified === true) {
+    trust += w.verified;
+    push("trust.verified", "Account is verified", w.verified, () => ({}));
+  }
+  if (!Number.isNaN(age) && age >= cfg.establishedDays) {
+    trust += w.established;
+    push("trust.established", "Account is long established", w.established, () => ({
+      age_days: Math.round(age),
+    }));
+  }
+  if (p.orgId && p.verified === true) {
+    trust += w.declaredOrg;
+    push("trust.declared_org", "Belongs to a declared, verified organisation", w.declaredOrg, () => ({
+      org_id: p.orgId,
+    }));
+  }
+  const newIdentity = (!Number.isNaN(age) && age < cfg.freshDays) || p.flags.creationBurst > 0;
+  return { shape, deception, trust, newIdentity, reasons };
+}
+
+/** The verdict an account earns on its own evidence (campaign membership is applied by the engine). */
+export function individualVerdict(e: AccountEvidence, n: number, cfg: DetectorConfig): Verdict {
+  const v = cfg.verdict;
+  const d = e.deception + e.trust;
+  if (d >= v.blockDeception && e.shape >= v.throttleShape) return "block";
+  if (d >= v.fraudBlock && n >= 3 && e.newIdentity) return "block";
+  if (d >= v.throttleDeception && e.shape >= v.throttleShape) return "throttle";
+  if (d >= v.fraudThrottle && n >= 3 && e.newIdentity) return "throttle";
+  if (e.shape >= v.reviewShape && n >= v.reviewMinRequests) return "review";
+  if (e.shape >= v.monitorShape || d >= v.monitorDeception) return "monitor";
+  return "allow";
+}

@@ -1,0 +1,55 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { entropy, HeavyHitters, MinHash, RunningStats, SmallSet } from "./sketch.js";
+
+describe("sketches", () => {
+  it("HeavyHitters keeps a value that holds most of the stream, within n/(k+1)", () => {
+    const hh = new HeavyHitters(4);
+    let n = 0;
+    for (let i = 0; i < 1000; i++) {
+      hh.add(i % 3 === 0 ? 7 : 1000 + i);
+      n++;
+    }
+    assert.equal(hh.topKey(), 7);
+    const true7 = Math.ceil(1000 / 3);
+    assert.ok(hh.topCount() <= true7 && hh.topCount() >= true7 - n / 5, String(hh.topCount()));
+  });
+  it("HeavyHitters memory stays bounded whatever the stream", () => {
+    const hh = new HeavyHitters(8);
+    for (let i = 0; i < 100000; i++) hh.add(i);
+    assert.ok(hh.keys.length <= 8);
+  });
+  it("MinHash estimates Jaccard similarity", () => {
+    const a = new MinHash(64);
+    const b = new MinHash(64);
+    const c = new MinHash(64);
+    for (let i = 0; i < 200; i++) {
+      a.add(i);
+      b.add(i + 100); // overlap 100 of 300 -> J = 1/3
+      c.add(i + 10000);
+    }
+    assert.ok(Math.abs(a.jaccard(b) - 1 / 3) < 0.15, String(a.jaccard(b)));
+    assert.ok(a.jaccard(c) < 0.1);
+    assert.equal(a.jaccard(a), 1);
+  });
+  it("RunningStats gives a low coefficient of variation for regular gaps and a high one for bursty gaps", () => {
+    const regular = new RunningStats();
+    const bursty = new RunningStats();
+    for (let i = 0; i < 100; i++) {
+      regular.add(10 + (i % 3) * 0.5);
+      bursty.add(i % 10 === 0 ? 300 : 1);
+    }
+    assert.ok(regular.cv() < 0.1);
+    assert.ok(bursty.cv() > 1.5);
+  });
+  it("SmallSet caps its size but still counts that more values existed", () => {
+    const s = new SmallSet<number>(3);
+    for (const v of [1, 2, 2, 3, 4, 5]) s.add(v);
+    assert.deepEqual(s.values, [1, 2, 3]);
+    assert.equal(s.size, 4);
+  });
+  it("entropy is 0 for one bucket and log2(k) for k equal buckets", () => {
+    assert.equal(entropy([5, 0, 0]), 0);
+    assert.ok(Math.abs(entropy([1, 1, 1, 1]) - 2) < 1e-9);
+  });
+});
