@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
+import { EventEmitter } from "node:events";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import { DistillguardError, type ErrorCode } from "../core/errors.js";
@@ -8,6 +9,7 @@ import { type Dialect, emptySummary, type ResponseSummary } from "./dialects/typ
 import type { Admission, Guard } from "./guard.js";
 import { type JsonBody, parseJsonBody, readBody } from "./http/body.js";
 import { forwardHeaders, relayHeaders } from "./http/headers.js";
+import { ClientGone, relayBody } from "./http/relay.js";
 import type { Account, KeyRecord, KeyStore, Org } from "./keys/store.js";
 import { GatewayMetrics } from "./metrics.js";
 import type { ResponseShaper } from "./shaper.js";
@@ -179,7 +181,7 @@ export class Gateway {
         throw new ClientGone();
       });
       ex.rawText = raw.toString("utf8");
-      ex.body = parseJsonBody(req.headers["content-type"], raw);
+      ex.body = parseJsonBody(req.headers["content-type"], raw, ex.rawText);
       const model = ex.body.json.model;
       if (typeof model !== "string" || model === "") throw new DistillguardError("DG_MISSING_MODEL");
 
@@ -248,7 +250,7 @@ export class Gateway {
     body: Buffer,
   ): Promise<void> {
     const dialect = ex.dialect;
-    const abort = new AbortController();
+    const abort = new UpstreamAbort();
     const onClose = () => {
       if (!res.writableFinished) abort.abort();
     };
@@ -266,13 +268,13 @@ export class Gateway {
         path: upstream.basePath + dialect.path,
         headers,
         body,
-        signal: abort.signal,
+        signal: abort,
         headersTimeout: upstream.headersTimeoutMs,
         bodyTimeout: upstream.bodyTimeoutMs,
       });
     } catch (err) {
       res.off("close", onClose);
-      if (abort.signal.aborted) throw new ClientGone();
+      if (abort.aborted) throw new ClientGone();
       throw upstreamError(err);
     }
     ex.status = up.statusCode;
@@ -311,7 +313,7 @@ export class Gateway {
           /* not JSON after all: nothing to record */
         }
       } catch (err) {
-        if (abort.signal.aborted || res.destroyed) throw new ClientGone();
+        if (abort.aborted || res.destroyed) throw new ClientGone();
         throw upstreamError(err);
       } finally {
         res.off("close", onClose);
@@ -327,25 +329,26 @@ export class Gateway {
     const reshape = streaming && shaper?.rewrites ? shaper : null;
     const collected: Buffer[] = [];
     let collectedBytes = 0;
-    const send = (bytes: Buffer): boolean => {
+    const send = (bytes: Buffer): void => {
       sentHash?.update(bytes);
-      return bytes.length === 0 || res.write(bytes);
+      if (bytes.length > 0) res.write(bytes);
     };
     try {
-      for await (const chunk of up.body as AsyncIterable<Buffer>) {
+      await relayBody(up.body, res, (chunk) => {
         if (observer) observer.push(chunk);
         else if (collectedBytes < MAX_SUMMARY_BODY) {
           collected.push(chunk);
           collectedBytes += chunk.length;
         }
-        if (!send(reshape ? reshape.streamChunk(chunk) : chunk)) await drainOrClose(res);
-        if (res.destroyed) throw new ClientGone();
-      }
+        const outChunk = reshape ? reshape.streamChunk(chunk) : chunk;
+        sentHash?.update(outChunk);
+        return outChunk;
+      });
       if (reshape) send(reshape.streamEnd());
       res.end();
       complete = true;
     } catch (err) {
-      if (err instanceof ClientGone || abort.signal.aborted || res.destroyed) {
+      if (err instanceof ClientGone || abort.aborted || res.destroyed) {
         up.body.destroy();
         throw new ClientGone();
       }
@@ -465,27 +468,27 @@ export class Gateway {
   }
 }
 
+/**
+ * The one-shot signal that cancels the upstream request when the client goes away. undici accepts
+ * an EventEmitter with `aborted` and an "abort" event; this costs far less per request than an
+ * AbortController and its EventTarget.
+ */
+class UpstreamAbort extends EventEmitter {
+  aborted = false;
+
+  abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.emit("abort");
+  }
+}
+
 /** Bodies larger than this are relayed but not parsed for usage. */
 const MAX_SUMMARY_BODY = 8 * 1024 * 1024;
-
-/** The client went away before the exchange completed. */
-class ClientGone extends Error {}
 
 function totalTokens(s: ResponseSummary): number | null {
   if (s.input_tokens === null && s.output_tokens === null) return null;
   return (s.input_tokens ?? 0) + (s.output_tokens ?? 0);
-}
-
-function drainOrClose(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off("drain", done);
-      res.off("close", done);
-      resolve();
-    };
-    res.on("drain", done);
-    res.on("close", done);
-  });
 }
 
 /** Maps an undici failure to a catalogue error. */

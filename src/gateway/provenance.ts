@@ -12,8 +12,10 @@ import {
   RECEIPT_HEADER,
   ReceiptSigner,
   readReceipts,
+  responseText,
   resumeState,
   scopes,
+  textHash,
   type Watermarker,
   watermarkJsonResponse,
 } from "../provenance/index.js";
@@ -81,6 +83,7 @@ export function createProvenance(cfg: ProvenanceConfig, stateDir: string): Prove
       const wm = watermarkerFor?.(ctx) ?? null;
       const receiptId = signer?.reserve() ?? null;
       const sse = wm ? createSseWatermarkTransform(ctx.dialect.api, wm.w) : null;
+      const markedText: string | null = null;
       const headers: Record<string, string> = {};
       if (receiptId) headers[RECEIPT_HEADER] = receiptId;
       if (wm) headers["x-distillguard-watermark"] = wm.kid;
@@ -113,6 +116,8 @@ export function createProvenance(cfg: ProvenanceConfig, stateDir: string): Prove
               model: ctx.model,
               time: ctx.time,
               key_id: wm?.kid ?? null,
+              // The answer text as sent, so a harvested text can be matched to its receipt exactly.
+              textHash: sse ? textHash(sse.text()) : markedText !== null ? textHash(markedText) : null,
             },
             receiptId,
           );

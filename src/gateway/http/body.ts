@@ -57,8 +57,11 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-/** Validates content type, UTF-8 and JSON, in that order, each with its own error code. */
-export function parseJsonBody(contentType: string | undefined, raw: Buffer): JsonBody {
+/**
+ * Validates content type, UTF-8 and JSON, in that order, each with its own error code. `text` is the
+ * body already decoded as UTF-8, when the caller has it (saves decoding it twice).
+ */
+export function parseJsonBody(contentType: string | undefined, raw: Buffer, text?: string): JsonBody {
   const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
   if (type !== "application/json" && !type.endsWith("+json")) {
     throw new DistillguardError(
@@ -67,10 +70,10 @@ export function parseJsonBody(contentType: string | undefined, raw: Buffer): Jso
     );
   }
   if (!isUtf8(raw)) throw new DistillguardError("DG_BAD_UTF8");
-  const text = raw.toString("utf8");
+  const decoded = text ?? raw.toString("utf8");
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(decoded);
   } catch (err) {
     throw new DistillguardError(
       "DG_BAD_JSON",
@@ -79,5 +82,5 @@ export function parseJsonBody(contentType: string | undefined, raw: Buffer): Jso
   }
   if (typeof json !== "object" || json === null || Array.isArray(json))
     throw new DistillguardError("DG_BAD_BODY");
-  return { raw, text, json: json as Record<string, unknown> };
+  return { raw, text: decoded, json: json as Record<string, unknown> };
 }

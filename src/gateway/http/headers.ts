@@ -30,14 +30,19 @@ export function forwardHeaders(
   contentLength: number,
 ): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
-  const connectionTokens = new Set(
-    String(incoming.connection ?? "")
-      .toLowerCase()
-      .split(",")
-      .map((t) => t.trim()),
-  );
+  // Headers named in Connection are hop-by-hop too; "keep-alive" (the usual value) names no other, so skip the parse.
+  const connection = incoming.connection;
+  const connectionTokens =
+    connection === undefined || connection === "keep-alive"
+      ? null
+      : new Set(
+          String(connection)
+            .toLowerCase()
+            .split(",")
+            .map((t) => t.trim()),
+        );
   for (const name in incoming) {
-    if (HOP_BY_HOP.has(name) || strip.has(name) || connectionTokens.has(name)) continue;
+    if (HOP_BY_HOP.has(name) || strip.has(name) || connectionTokens?.has(name)) continue;
     const v = incoming[name];
     if (v !== undefined) out[name] = v;
   }
