@@ -135,6 +135,11 @@ export const register: Register = (program) => {
       const statuses: Record<string, number> = {};
       let attackSent = 0;
       let attackServed = 0;
+      /** Per campaign: first exchange and first refusal, in simulated time. */
+      const perCampaign = new Map<
+        string,
+        { profile: string; first: number; enforced: number | null; sent: number; served: number }
+      >();
       const t0 = Date.now();
       const report = setInterval(() => {
         const det = runtime.detector?.stats();
@@ -158,6 +163,15 @@ export const register: Register = (program) => {
           if (e.account.truth.kind === "attack") {
             attackSent++;
             if (status === 200) attackServed++;
+            const id = e.account.truth.campaign_id ?? "?";
+            let c = perCampaign.get(id);
+            if (!c) {
+              c = { profile: e.account.truth.population, first: e.t, enforced: null, sent: 0, served: 0 };
+              perCampaign.set(id, c);
+            }
+            c.sent++;
+            if (status === 200) c.served++;
+            if ((status === 403 || status === 429) && c.enforced === null) c.enforced = e.t;
           }
         },
       });
@@ -171,6 +185,13 @@ export const register: Register = (program) => {
             `${stats.failovers} relay fail-overs, ${stats.replacements} replacement accounts; ` +
             `attack exchanges served ${attackServed}/${attackSent} (${((100 * attackServed) / Math.max(1, attackSent)).toFixed(1)} %)`,
         );
+        for (const [id, c] of perCampaign) {
+          const delay =
+            c.enforced === null
+              ? "never refused"
+              : `first 403/429 after ${((c.enforced - c.first) / 60_000).toFixed(1)} simulated min`;
+          log(`  campaign ${id} (${c.profile}): ${delay}; served ${c.served}/${c.sent} exchanges`);
+        }
         if (o.exit) {
           await runtime.close();
           return;
