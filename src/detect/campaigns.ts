@@ -293,7 +293,7 @@ export function assessCluster(
   prevTotals.cot = totalCot;
   prevTotals.templated = totalTemplated;
   let relay = false;
-    if (window.n >= cfg.relayMinRequests) {
+  if (window.n >= cfg.relayMinRequests) {
     const z = (rate: number, ref: number) => {
       const p0 = Math.min(0.99, Math.max(0.01, ref));
       return (rate - p0) / Math.sqrt((p0 * (1 - p0)) / window.n);

@@ -96,7 +96,9 @@ export const DetectorConfigSchema = z
         /** Deception score from which an account is monitored. */
         monitorDeception: num(0.9),
         /** Shape score from which a heavy account with no deception goes to review. */
-        reviewShape: num(2.4),
+        reviewShape: num(1.6),
+        /** Share of reasoning-eliciting requests a no-deception account needs before review. */
+        reviewCotRate: num(0.4),
         /** Requests a no-deception account needs before review. */
         reviewMinRequests: num(300),
         /** Deception score needed (with shape) for individual enforcement. */
@@ -128,7 +130,7 @@ export const DetectorConfigSchema = z
     /** Volume jump (after / before) of a banned account's siblings counted as a ban cascade. */
     banCascadeJump: num(2),
     /** z-score of the windowed two-sample test (relay traffic against benign reference) counted as a relay. */
-        relayZ: num(6),
+    relayZ: num(6),
     /** Requests a cluster's test window needs before the two-sample test is run. */
     relayMinRequests: num(100),
   })

@@ -688,7 +688,7 @@ export class DetectionEngine {
     if (
       c.assessment &&
       members.length < c.size * 1.1 + 2 &&
-      this.passes - c.lastPass < (isEnforced(c.verdict) ? 30 : 3)
+      this.passes - c.lastPass < (isEnforced(c.verdict) ? 60 : 5)
     ) {
       return;
     }

@@ -122,6 +122,17 @@ export class SimHasher {
     this.shingles++;
   }
 
+  /** Copies the accumulator out (to cache a text's contribution). */
+  snapshot(): { acc: Int32Array; shingles: number } {
+    return { acc: this.acc.slice(), shingles: this.shingles };
+  }
+
+  /** Adds a cached contribution. */
+  addSnapshot(s: { acc: Int32Array; shingles: number }): void {
+    for (let i = 0; i < 64; i++) this.acc[i]! += s.acc[i]!;
+    this.shingles += s.shingles;
+  }
+
   /** High 32 bits of the SimHash. */
   hi(): number {
     let v = 0;
@@ -223,4 +234,30 @@ export function fingerprintText(text: string, sim: SimHasher): TextPrint {
   if (tags & REWRITE && tags & SENSITIVE) tags |= POLICY_BIT;
   tags &= (1 << CAPABILITIES.length) - 1;
   return { skeleton: fmix(skeleton ^ tokens), head, tail, tags, words };
+}
+
+interface CachedPrint {
+  print: TextPrint;
+  snap: { acc: Int32Array; shingles: number };
+}
+
+const cache = new Map<string, CachedPrint>();
+const CACHE_MAX = 4096;
+const scratch = new SimHasher();
+
+/**
+ * Fingerprints a text that repeats across requests (a system prompt), from a bounded cache. Its
+ * shingles are added to `sim` exactly as fingerprintText would add them to an empty hasher.
+ */
+export function fingerprintCached(text: string, sim: SimHasher): TextPrint {
+  let hit = cache.get(text);
+  if (!hit) {
+    scratch.reset();
+    const print = fingerprintText(text, scratch);
+    hit = { print, snap: scratch.snapshot() };
+    if (cache.size >= CACHE_MAX) cache.clear();
+    cache.set(text, hit);
+  }
+  sim.addSnapshot(hit.snap);
+  return hit.print;
 }
