@@ -845,8 +845,8 @@ export class DetectionEngine {
   }
 
   /**
-   * The detection report: every account seen (allow included; reasons are listed for non-allow
-   * accounts only) and every campaign that reached review or stronger.
+   * The detection report: every account seen (allow included, with the evidence that kept it there)
+   * and every campaign that reached monitor or stronger and is not a declared organisation.
    */
   report(): DetectionReport {
     const iso = (ms: number) => (ms ? new Date(ms).toISOString() : null);
@@ -868,11 +868,9 @@ export class DetectionEngine {
         }
         list.push(p.id);
       }
-      let reasons: Reason[] = [];
-      if (p.verdict !== "allow") {
-        const e = accountEvidence(p, this.cfg, this.abused);
-        reasons = p.flagReasons ?? e.reasons;
-      }
+      // Enforced accounts keep the reasons they had when first enforced; others show their evidence
+      // now (an allowed account's reasons say why it was allowed: trust, weak shape).
+      const reasons: Reason[] = p.flagReasons ?? accountEvidence(p, this.cfg, this.abused).reasons;
       const v: AccountVerdict = {
         account_id: p.id,
         verdict: p.verdict,
