@@ -14,7 +14,7 @@ const NUM = 0x6e756d21; // placeholder hash for numbers and ids
 const NAME = 0x6e616d65; // placeholder hash for capitalised words (names, sentence starts)
 const EDGE = 8; // tokens in the head / tail hash
 const MAX_CHARS = 8000; // characters scanned per text (bounded cost on huge prompts)
-const MAX_SHINGLES = 96; // SimHash shingles kept per request (content-sampled on long texts)
+const MAX_SHINGLES = 64; // SimHash shingles kept per request (content-sampled on long texts)
 
 /** Result of fingerprinting one text. */
 export interface TextPrint {
@@ -163,7 +163,7 @@ for (const c of [32, 9, 10, 13, 0xa0]) KIND[c] = 1;
 export function fingerprintText(text: string, sim: SimHasher): TextPrint {
   const n = Math.min(text.length, MAX_CHARS);
   // Sample shingles by content on long texts so near-duplicates keep the same sample (about 64 kept).
-  const sampleMask = n > 2560 ? 15 : n > 1280 ? 7 : n > 640 ? 3 : n > 320 ? 1 : 0;
+  const sampleMask = n > 1280 ? 15 : n > 640 ? 7 : n > 320 ? 3 : n > 160 ? 1 : 0;
   let skeleton = FNV_OFFSET;
   let head = FNV_OFFSET;
   let tokens = 0;
