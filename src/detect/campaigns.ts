@@ -376,7 +376,8 @@ export function assessCluster(
     verdict = "block";
   } else if (
     covert &&
-    (coordinated || deceptive) &&
+    // trusted members sharing networks (VPN exits) need deception or content coordination
+    (deceptive || (coordinated && (sync >= 0.3 || ownedTemplate))) &&
     (distillation || fraudRing) &&
     score >= v.campaignThrottle
   ) {
