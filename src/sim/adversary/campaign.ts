@@ -87,6 +87,9 @@ export interface CampaignKnobs {
   resoldShare: number;
   /** Exogenous bans (by the provider's existing controls) per account per day. */
   banRate: number;
+  /** Mass bans ("sweeps") by the provider: days after campaign start, and the share of live accounts each bans. */
+  sweepDays: readonly number[];
+  sweepShare: number;
   replacePerBan: number;
   replaceDelayMin: number;
   /** Release-day pivot: share of traffic moved to the new model, and delay after release (hours). */
@@ -333,7 +336,17 @@ export class Campaign {
     const flat = this.k.timing === "flat";
     const max = flat ? base * 1.1 : base / DIURNAL_MEAN;
     let t = this.start + r.exp(1 / max);
+    const sweeps = this.k.sweepDays.map((d) => this.start + d * DAY).filter((x) => x < this.end);
     while (t < this.end) {
+      while (sweeps.length > 0 && (sweeps[0] as number) <= t) {
+        // A sweep bans a share of the live accounts within minutes; each is found out at its next
+        // request, fails over, and a wave of fresh accounts follows.
+        const at = sweeps.shift() as number;
+        for (const m of this.pool.members) {
+          if (!m.banned && r.chance(this.k.sweepShare))
+            m.banAt = Math.min(m.banAt, at + r.uniform(0, 10) * MINUTE);
+        }
+      }
       const rate = flat
         ? base * (1 + 0.1 * Math.sin(t / 3.7e6))
         : (base * diurnal(localHour(t, this.k.offset))) / DIURNAL_MEAN;

@@ -77,9 +77,9 @@ function developer(
     {
       account,
       offset: UTC_OFFSET[country] ?? 0,
-      weekdayActive: rng.uniform(0.3, 0.85),
-      weekendActive: rng.uniform(0.05, 0.35),
-      perDay: rng.lognormal(10, 0.8),
+      weekdayActive: rng.uniform(0.05, 0.85),
+      weekendActive: rng.uniform(0.02, 0.3),
+      perDay: rng.lognormal(6, 1),
       perDaySigma: 0.7,
       capabilities: DEV_CAPS,
       clients: devClients(rng),
