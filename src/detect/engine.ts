@@ -742,16 +742,24 @@ export class DetectionEngine {
    * domains, templates), or carries strong deception itself. Accounts that only share network
    * infrastructure with a campaign (a reseller relay, a VPN exit) do not inherit its verdict.
    */
-  private coreMember(p: AccountProfile, c: CampaignState, e: { deception: number; trust: number }): boolean {
+  private coreMember(
+    p: AccountProfile,
+    c: CampaignState,
+    e: { deception: number; trust: number; shape: number },
+  ): boolean {
     if (e.deception + e.trust >= this.cfg.verdict.campaignStrongDeception) return true;
+    // Sharing the campaign's proxy pool is not enough on its own (VPN exits are shared with the
+    // public): the member must also carry deception or distillation-shaped use itself.
+    const ownEvidence = e.deception + e.trust >= this.cfg.verdict.campaignDeception || e.shape >= 0.5;
     const foot = c.assessment?.footprintAsns;
-    if (foot && foot.length >= 4 && p.asns.values.length >= 4) {
+    if (ownEvidence && foot && foot.length >= 4 && p.asns.values.length >= 4) {
       let inFoot = 0;
       for (const a of p.asns.values) if (foot.includes(a)) inFoot++;
       if (inFoot / p.asns.values.length >= 0.5) return true;
     }
     const pfx = c.assessment?.footprintPrefixes;
     if (
+      ownEvidence &&
       pfx &&
       pfx.length >= 4 &&
       p.prefixes.values.length >= 4 &&
