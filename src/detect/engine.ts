@@ -626,9 +626,10 @@ export class DetectionEngine {
       const slot = Math.floor(ban.t / SLOT_MS);
       const sampled: number[] = [];
       for (const k of banned.keys) {
-        // siblings by identity or client stack, not by a shared network (a relay also carries others)
+        // siblings by identity (card, creation window, template), not by a shared network or client
+        // stack: a relay or a VPN exit also carries the public
         const kt = typeOfKey(k);
-        if (kt === KeyType.asn || kt === KeyType.email || kt === KeyType.prefix) continue;
+        if (kt !== KeyType.payment && kt !== KeyType.creation && kt !== KeyType.template) continue;
         const b = this.index.buckets.get(k);
         if (b && b.df >= 2 && b.df <= this.cfg.maxKeyShare * this.npop())
           this.index.sample(b, 32, ban.idx, sampled);
