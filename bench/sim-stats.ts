@@ -2,7 +2,9 @@
  * Per-population statistics of a simulated log, to check that each population looks like what it
  * models. Usage: node dist/bench/sim-stats.js LOG TRUTH > stats.md
  * Prints Markdown: requests/day per account, local hour-of-day shape, turns per request, distinct
- * IPs / user agents / TLS fingerprints per account, network class mix, template concentration.
+ * IPs / user agents / TLS fingerprints per account, network class mix, template concentration (the
+ * account's most used system prompt, or system-prompt head + user-text head or tail, and how many
+ * accounts share it).
  */
 
 import { readTruth } from "../src/eval/run.js";
@@ -18,7 +20,9 @@ interface Acc {
   ips: Set<string>;
   uas: Set<string>;
   tls: Set<string>;
-  keys: Map<string, number>;
+  /** Template keys: system head with the user text's head (prefix templates) or tail (suffix templates). */
+  heads: Map<string, number>;
+  tails: Map<string, number>;
 }
 
 function quantile(xs: number[], q: number): number {
@@ -78,7 +82,8 @@ async function main(): Promise<void> {
         ips: new Set(),
         uas: new Set(),
         tls: new Set(),
-        keys: new Map(),
+        heads: new Map(),
+        tails: new Map(),
       };
       accs.set(e.account_id, a);
     }
@@ -101,11 +106,18 @@ async function main(): Promise<void> {
     const turns = popTurns.get(pop) ?? [];
     if (turns.length < 200_000) turns.push(fu.turns);
     popTurns.set(pop, turns);
-    const key = `${fu.system.slice(0, 80)}|${fu.user.slice(0, 24)}|${fu.user.slice(-40)}`;
-    a.keys.set(key, (a.keys.get(key) ?? 0) + 1);
-    const ka = keyAccounts.get(key) ?? new Set<string>();
-    if (ka.size < 100_000) ka.add(e.account_id);
-    keyAccounts.set(key, ka);
+    const sys = fu.system.slice(0, 80);
+    const keys: [Map<string, number>, string][] = [
+      [a.heads, `H${sys}|${fu.user.slice(0, 32)}`],
+      [a.tails, `T${sys}|${fu.user.slice(-40)}`],
+    ];
+    if (sys !== "") keys.push([a.heads, `S${fu.system.slice(0, 160)}`]);
+    for (const [map, key] of keys) {
+      map.set(key, (map.get(key) ?? 0) + 1);
+      const ka = keyAccounts.get(key) ?? new Set<string>();
+      if (ka.size < 100_000) ka.add(e.account_id);
+      keyAccounts.set(key, ka);
+    }
   }
   const days = Math.max(1, (t1 - t0) / 86_400_000);
   const pops = [...new Set([...accs.values()].map((a) => a.pop))].sort();
@@ -120,13 +132,21 @@ async function main(): Promise<void> {
     const shape = hours.map((x) => spark[Math.min(7, Math.floor((x / max) * 7.99))]).join("");
     const work = hours.slice(8, 20).reduce((s, x) => s + x, 0) / hours.reduce((s, x) => s + x, 0);
     const turns = popTurns.get(p)!;
-    const conc = list.map((a) => Math.max(...a.keys.values()) / a.n);
-    const sharing = list.map((a) => {
-      let top = "";
+    const top = (a: Acc): [string, number] => {
+      let key = "";
       let best = -1;
-      for (const [k, v] of a.keys) if (v > best) [top, best] = [k, v];
-      return keyAccounts.get(top)?.size ?? 1;
-    });
+      for (const m of [a.heads, a.tails]) {
+        for (const [k, v] of m) {
+          if (v > best) {
+            key = k;
+            best = v;
+          }
+        }
+      }
+      return [key, best];
+    };
+    const conc = list.map((a) => top(a)[1] / a.n);
+    const sharing = list.map((a) => keyAccounts.get(top(a)[0])?.size ?? 1);
     const nets = popNet.get(p)!;
     const total = [...nets.values()].reduce((s, x) => s + x, 0);
     const netMix = [...nets.entries()]

@@ -351,15 +351,11 @@ export function assessCluster(
   // verdict
   const v = cfg.verdict;
   // Distillation-shaped traffic: reasoning / templated shape, the relay test against benign
-  // reference traffic, synchrony on shared templates, or the hydra's tells (pivot, cascade).
+  // reference traffic, synchrony on shared templates, or a release-day pivot. (A ban cascade is
+  // coordination evidence, not content: a legitimate reseller's failover shows it too.)
   const ownedTemplate = tpl !== undefined && tpl.share >= 0.5 && ctx.keyDf(tpl.key) <= 2 * size + 5;
   const distillation =
-    shapeScore > 0.3 ||
-    relay ||
-    (ownedTemplate && templatedRate >= 0.5) ||
-    sync >= 0.3 ||
-    pivot ||
-    cascade > 0;
+    shapeScore > 0.5 || relay || (ownedTemplate && templatedRate >= 0.5) || sync >= 0.3 || pivot;
   // Enforcement needs coordination beyond a shared template (synchrony, owned infrastructure, a
   // creation burst, a ban cascade) or members' own deception; blocking needs both.
   const coordinated =
@@ -380,7 +376,8 @@ export function assessCluster(
     verdict = "block";
   } else if (
     covert &&
-    (coordinated || deceptive) &&
+    // trusted members sharing networks (VPN exits) need deception or content coordination
+    (deceptive || (coordinated && (sync >= 0.3 || ownedTemplate))) &&
     (distillation || fraudRing) &&
     score >= v.campaignThrottle
   ) {

@@ -96,7 +96,9 @@ export const DetectorConfigSchema = z
         /** Deception score from which an account is monitored. */
         monitorDeception: num(0.9),
         /** Shape score from which a heavy account with no deception goes to review. */
-        reviewShape: num(2.4),
+        reviewShape: num(1.6),
+        /** Share of reasoning-eliciting requests a no-deception account needs before review. */
+        reviewCotRate: num(0.4),
         /** Requests a no-deception account needs before review. */
         reviewMinRequests: num(300),
         /** Deception score needed (with shape) for individual enforcement. */

@@ -3,7 +3,16 @@ import { describe, it } from "node:test";
 import { isEnforced } from "../events/report.js";
 import type { ExchangeEvent } from "../events/types.js";
 import { DetectionEngine } from "./engine.js";
-import { accountEvents, byTime, evalOrgAccounts, hydraAccounts, legitAccounts, rng, T0 } from "./fixtures.js";
+import {
+  accountEvents,
+  byTime,
+  evalOrgAccounts,
+  hydraAccounts,
+  legitAccounts,
+  resellerAccounts,
+  rng,
+  T0,
+} from "./fixtures.js";
 
 const HOUR = 3_600_000;
 
@@ -85,6 +94,26 @@ describe("DetectionEngine on fixtures", () => {
       assert.ok(a && isEnforced(a.verdict), `hydra-late-${i}`);
       assert.equal(a.first_flagged_at, lateEvents[i]![0]!.time, "flagged at its first request");
     }
+  });
+
+  it("does not enforce a legitimate reseller that shares a relay (prefixes, TLS, UAs) with a hydra", () => {
+    const r = rng(7);
+    const hydra = hydraAccounts(20, r);
+    const relayIps = hydra.flatMap((a) => a.ips);
+    const events = byTime([
+      ...legitAccounts(60, r).map((a) => accountEvents(a, T0, 40, r)),
+      ...hydra.map((a) => accountEvents(a, T0 + HOUR, 150, r)),
+      ...resellerAccounts(12, relayIps, r).map((a) => accountEvents(a, T0 + HOUR / 2, 120, r)),
+    ]);
+    const report = run(events);
+    for (const a of report.accounts) {
+      if (a.account_id.startsWith("reseller-"))
+        assert.ok(!isEnforced(a.verdict), `${a.account_id} is ${a.verdict}`);
+      if (a.account_id.startsWith("hydra-"))
+        assert.ok(isEnforced(a.verdict), `${a.account_id} is ${a.verdict}`);
+    }
+    const hydraCampaign = report.campaigns.find((c) => c.accounts.some((id) => id.startsWith("hydra-")));
+    assert.ok(hydraCampaign && !hydraCampaign.accounts.some((id) => id.startsWith("reseller-")));
   });
 
   it("returns verdict changes from ingest as they happen", () => {

@@ -626,9 +626,10 @@ export class DetectionEngine {
       const slot = Math.floor(ban.t / SLOT_MS);
       const sampled: number[] = [];
       for (const k of banned.keys) {
-        // siblings by identity or client stack, not by a shared network (a relay also carries others)
+        // siblings by identity (card, creation window, template), not by a shared network or client
+        // stack: a relay or a VPN exit also carries the public
         const kt = typeOfKey(k);
-        if (kt === KeyType.asn || kt === KeyType.email || kt === KeyType.prefix) continue;
+        if (kt !== KeyType.payment && kt !== KeyType.creation && kt !== KeyType.template) continue;
         const b = this.index.buckets.get(k);
         if (b && b.df >= 2 && b.df <= this.cfg.maxKeyShare * this.npop())
           this.index.sample(b, 32, ban.idx, sampled);
@@ -688,7 +689,7 @@ export class DetectionEngine {
     if (
       c.assessment &&
       members.length < c.size * 1.1 + 2 &&
-      this.passes - c.lastPass < (isEnforced(c.verdict) ? 30 : 3)
+      this.passes - c.lastPass < (isEnforced(c.verdict) ? 60 : 5)
     ) {
       return;
     }
@@ -742,16 +743,24 @@ export class DetectionEngine {
    * domains, templates), or carries strong deception itself. Accounts that only share network
    * infrastructure with a campaign (a reseller relay, a VPN exit) do not inherit its verdict.
    */
-  private coreMember(p: AccountProfile, c: CampaignState, e: { deception: number; trust: number }): boolean {
+  private coreMember(
+    p: AccountProfile,
+    c: CampaignState,
+    e: { deception: number; trust: number; shape: number },
+  ): boolean {
     if (e.deception + e.trust >= this.cfg.verdict.campaignStrongDeception) return true;
+    // Sharing the campaign's proxy pool is not enough on its own (VPN exits are shared with the
+    // public): the member must also carry deception or distillation-shaped use itself.
+    const ownEvidence = e.deception + e.trust >= this.cfg.verdict.campaignDeception || e.shape >= 0.5;
     const foot = c.assessment?.footprintAsns;
-    if (foot && foot.length >= 4 && p.asns.values.length >= 4) {
+    if (ownEvidence && foot && foot.length >= 4 && p.asns.values.length >= 4) {
       let inFoot = 0;
       for (const a of p.asns.values) if (foot.includes(a)) inFoot++;
       if (inFoot / p.asns.values.length >= 0.5) return true;
     }
     const pfx = c.assessment?.footprintPrefixes;
     if (
+      ownEvidence &&
       pfx &&
       pfx.length >= 4 &&
       p.prefixes.values.length >= 4 &&
@@ -845,8 +854,8 @@ export class DetectionEngine {
   }
 
   /**
-   * The detection report: every account seen (allow included; reasons are listed for non-allow
-   * accounts only) and every campaign that reached review or stronger.
+   * The detection report: every account seen (allow included, with the evidence that kept it there)
+   * and every campaign that reached monitor or stronger and is not a declared organisation.
    */
   report(): DetectionReport {
     const iso = (ms: number) => (ms ? new Date(ms).toISOString() : null);
@@ -868,11 +877,9 @@ export class DetectionEngine {
         }
         list.push(p.id);
       }
-      let reasons: Reason[] = [];
-      if (p.verdict !== "allow") {
-        const e = accountEvidence(p, this.cfg, this.abused);
-        reasons = p.flagReasons ?? e.reasons;
-      }
+      // Enforced accounts keep the reasons they had when first enforced; others show their evidence
+      // now (an allowed account's reasons say why it was allowed: trust, weak shape).
+      const reasons: Reason[] = p.flagReasons ?? accountEvidence(p, this.cfg, this.abused).reasons;
       const v: AccountVerdict = {
         account_id: p.id,
         verdict: p.verdict,

@@ -4,7 +4,7 @@
  */
 import type { ExchangeEvent } from "../events/types.js";
 import { capBit } from "./capabilities.js";
-import { fingerprintText, SimHasher } from "./fingerprint.js";
+import { fingerprintCached, fingerprintText, SimHasher } from "./fingerprint.js";
 import { hashString, mix2 } from "./hash.js";
 import { ipPrefix, type NetClass, type NetworkLookup, uaFamily } from "./network.js";
 import { requestParts } from "./text.js";
@@ -87,7 +87,7 @@ export function extractFeatures(event: ExchangeEvent, lookup?: NetworkLookup | n
   const req = event.request;
   const parts = requestParts(req);
   sim.reset();
-  const sys = parts.system ? fingerprintText(parts.system, sim) : null;
+  const sys = parts.system ? fingerprintCached(parts.system, sim) : null;
   const user = fingerprintText(parts.user, sim);
   const sysKey = sys ? sys.skeleton : 0;
   let caps = user.tags | (sys ? sys.tags : 0);

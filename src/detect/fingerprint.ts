@@ -14,7 +14,7 @@ const NUM = 0x6e756d21; // placeholder hash for numbers and ids
 const NAME = 0x6e616d65; // placeholder hash for capitalised words (names, sentence starts)
 const EDGE = 8; // tokens in the head / tail hash
 const MAX_CHARS = 8000; // characters scanned per text (bounded cost on huge prompts)
-const MAX_SHINGLES = 96; // SimHash shingles kept per request (content-sampled on long texts)
+const MAX_SHINGLES = 64; // SimHash shingles kept per request (content-sampled on long texts)
 
 /** Result of fingerprinting one text. */
 export interface TextPrint {
@@ -122,6 +122,17 @@ export class SimHasher {
     this.shingles++;
   }
 
+  /** Copies the accumulator out (to cache a text's contribution). */
+  snapshot(): { acc: Int32Array; shingles: number } {
+    return { acc: this.acc.slice(), shingles: this.shingles };
+  }
+
+  /** Adds a cached contribution. */
+  addSnapshot(s: { acc: Int32Array; shingles: number }): void {
+    for (let i = 0; i < 64; i++) this.acc[i]! += s.acc[i]!;
+    this.shingles += s.shingles;
+  }
+
   /** High 32 bits of the SimHash. */
   hi(): number {
     let v = 0;
@@ -152,7 +163,7 @@ for (const c of [32, 9, 10, 13, 0xa0]) KIND[c] = 1;
 export function fingerprintText(text: string, sim: SimHasher): TextPrint {
   const n = Math.min(text.length, MAX_CHARS);
   // Sample shingles by content on long texts so near-duplicates keep the same sample (about 64 kept).
-  const sampleMask = n > 2560 ? 15 : n > 1280 ? 7 : n > 640 ? 3 : n > 320 ? 1 : 0;
+  const sampleMask = n > 1280 ? 15 : n > 640 ? 7 : n > 320 ? 3 : n > 160 ? 1 : 0;
   let skeleton = FNV_OFFSET;
   let head = FNV_OFFSET;
   let tokens = 0;
@@ -223,4 +234,30 @@ export function fingerprintText(text: string, sim: SimHasher): TextPrint {
   if (tags & REWRITE && tags & SENSITIVE) tags |= POLICY_BIT;
   tags &= (1 << CAPABILITIES.length) - 1;
   return { skeleton: fmix(skeleton ^ tokens), head, tail, tags, words };
+}
+
+interface CachedPrint {
+  print: TextPrint;
+  snap: { acc: Int32Array; shingles: number };
+}
+
+const cache = new Map<string, CachedPrint>();
+const CACHE_MAX = 4096;
+const scratch = new SimHasher();
+
+/**
+ * Fingerprints a text that repeats across requests (a system prompt), from a bounded cache. Its
+ * shingles are added to `sim` exactly as fingerprintText would add them to an empty hasher.
+ */
+export function fingerprintCached(text: string, sim: SimHasher): TextPrint {
+  let hit = cache.get(text);
+  if (!hit) {
+    scratch.reset();
+    const print = fingerprintText(text, scratch);
+    hit = { print, snap: scratch.snapshot() };
+    if (cache.size >= CACHE_MAX) cache.clear();
+    cache.set(text, hit);
+  }
+  sim.addSnapshot(hit.snap);
+  return hit.print;
 }

@@ -43,6 +43,10 @@ const OPENERS = [
   "Please ",
   "Random thought — ",
 ];
+const WORDS =
+  "apple river stone cloud paper garden window silver orange ladder candle forest bridge mirror pocket rocket violin harbor meadow pencil blanket lantern tunnel castle button saddle anchor basket copper desert falcon glacier hammer island jungle kettle lemon marble needle ocean parrot quartz ribbon spider tomato umbrella valley walnut yogurt zebra".split(
+    " ",
+  );
 const CLOSERS = [
   "",
   " Keep it short.",
@@ -62,7 +66,9 @@ export function organicPrompt(r: () => number): string {
   const extra = r() < 0.5 ? ` My friend ${NAMES[Math.floor(r() * NAMES.length)]} asked me about it.` : "";
   const opener = OPENERS[Math.floor(r() * OPENERS.length)]!;
   const closer = CLOSERS[Math.floor(r() * CLOSERS.length)]!;
-  return `${opener}${v} ${t}.${extra}${closer}`;
+  const w1 = WORDS[Math.floor(r() * WORDS.length)]!;
+  const w2 = WORDS[Math.floor(r() * WORDS.length)]!;
+  return `${opener}${w1} and ${w2} first: ${v} ${t}.${extra}${closer}`;
 }
 
 /** A templated, reasoning-eliciting math prompt with numbers and names filled in. */
@@ -244,6 +250,33 @@ export function evalOrgAccounts(n: number): FixtureAccount[] {
       thinking: true,
       every: 3,
       jitter: 0.3,
+    });
+  }
+  return out;
+}
+
+/**
+ * A legitimate reseller: aged, verified accounts paid with one card, relaying its customers' organic
+ * traffic through the same egress prefixes and TLS stack as a hydra (the hydra rents the same relay).
+ */
+export function resellerAccounts(n: number, hydraIps: string[], r: () => number): FixtureAccount[] {
+  const out: FixtureAccount[] = [];
+  for (let i = 0; i < n; i++) {
+    out.push({
+      id: `reseller-${i}`,
+      org: null,
+      createdAt: new Date(T0 - (300 + i * 3) * 86_400_000).toISOString(),
+      verified: true,
+      payment: "pay-reseller",
+      email: `customer${i}.example`,
+      tier: "build",
+      ips: hydraIps.slice(0, 8),
+      uas: BROWSER_UAS,
+      tls: PY_TLS,
+      country: "SG",
+      prompt: organicPrompt,
+      every: 30 + r() * 30,
+      jitter: 0.9,
     });
   }
   return out;

@@ -15,6 +15,8 @@ export interface AccountEvidence {
   shape: number;
   deception: number;
   trust: number;
+  /** Share of requests asking for visible reasoning. */
+  cotRate: number;
   /** The account is fresh or was created in a burst (sign-up fraud is possible). */
   newIdentity: boolean;
   reasons: Reason[];
@@ -213,7 +215,7 @@ export function accountEvidence(
     }));
   }
   const newIdentity = (!Number.isNaN(age) && age < cfg.freshDays) || p.flags.creationBurst > 0;
-  return { shape, deception, trust, newIdentity, reasons };
+  return { shape, deception, trust, cotRate: n ? p.cot / n : 0, newIdentity, reasons };
 }
 
 /** The verdict an account earns on its own evidence (campaign membership is applied by the engine). */
@@ -224,7 +226,7 @@ export function individualVerdict(e: AccountEvidence, n: number, cfg: DetectorCo
   if (d >= v.fraudBlock && n >= 3 && e.newIdentity) return "block";
   if (d >= v.throttleDeception && e.shape >= v.throttleShape) return "throttle";
   if (d >= v.fraudThrottle && n >= 3 && e.newIdentity) return "throttle";
-  if (e.shape >= v.reviewShape && n >= v.reviewMinRequests) return "review";
+  if (e.shape >= v.reviewShape && n >= v.reviewMinRequests && e.cotRate >= v.reviewCotRate) return "review";
   if (e.shape >= v.monitorShape || d >= v.monitorDeception) return "monitor";
   return "allow";
 }

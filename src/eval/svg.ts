@@ -44,14 +44,17 @@ export function renderSvg(r: EvalResult, title: string): string {
   parts.push(
     `<text transform="translate(16 ${p.t + p.h / 2}) rotate(-90)" text-anchor="middle">attack accounts enforced (recall)</text>`,
   );
+  const placed: [number, number][] = [];
   r.systems.forEach((s, i) => {
     const c = COLORS[i % COLORS.length];
     const cx = x(s.legit_fpr);
     const cy = y(s.recall);
     parts.push(`<circle cx="${cx.toFixed(1)}" cy="${cy.toFixed(1)}" r="6" fill="${c}"/>`);
-    parts.push(
-      `<text x="${(cx + 9).toFixed(1)}" y="${(cy - 6).toFixed(1)}" fill="${c}">${esc(s.name)}</text>`,
-    );
+    // Nudge labels of nearby points apart so they stay readable.
+    let ly = cy - 6;
+    while (placed.some(([px, py]) => Math.abs(px - cx) < 90 && Math.abs(py - ly) < 13)) ly -= 13;
+    placed.push([cx, ly]);
+    parts.push(`<text x="${(cx + 9).toFixed(1)}" y="${ly.toFixed(1)}" fill="${c}">${esc(s.name)}</text>`);
   });
   // Right panel: grouped bars of yield per campaign.
   const camps = Object.keys(r.campaigns).sort();

@@ -38,6 +38,8 @@ export class AccountPool {
   private cursor = 0;
   private readonly pending: { at: number; count: number }[] = [];
   bans = 0;
+  /** Banned members still in the rotation array (reset by compact). */
+  private bannedInArray = 0;
   spawned = 0;
 
   constructor(private readonly o: PoolOptions) {}
@@ -113,6 +115,7 @@ export class AccountPool {
     if (m.banned) return;
     m.banned = true;
     this.bans++;
+    this.bannedInArray++;
     if (this.o.replacePerBan > 0) {
       this.pending.push({ at: t + this.o.replaceDelay, count: this.o.replacePerBan });
       this.pending.sort((a, b) => a.at - b.at);
@@ -131,11 +134,12 @@ export class AccountPool {
 
   /** Drops banned members from the rotation array (keeps it short after many bans). */
   compact(): void {
-    if (this.members.length > 64 && this.bans * 2 > this.members.length) {
+    if (this.members.length > 64 && this.bannedInArray * 2 > this.members.length) {
       const keep = this.members.filter((m) => !m.banned);
       this.members.length = 0;
       this.members.push(...keep);
       this.cursor = 0;
+      this.bannedInArray = 0;
     }
   }
 }

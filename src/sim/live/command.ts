@@ -21,7 +21,10 @@ export interface ReplayCommandOptions {
 
 /** Replays a preset into a gateway; the gateway, not the simulator, bans accounts in this mode. */
 export async function replayCommand(o: ReplayCommandOptions): Promise<void> {
-  const live: Preset = { ...o.preset, campaigns: o.preset.campaigns.map((c) => ({ ...c, banRate: 0 })) };
+  const live: Preset = {
+    ...o.preset,
+    campaigns: o.preset.campaigns.map((c) => ({ ...c, banRate: 0, sweepDays: [] })),
+  };
   const s = setup(live, o.seed, o.source, o.start);
   const template = o.keyTemplate ?? "sk-sim-{account}";
   const keys: KeyProvider = o.keys ?? (async (id) => template.replace("{account}", id));
