@@ -108,7 +108,7 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
       reseller: 20,
       volume: 0.3,
     },
-    { accounts: [600, 3200, 20000, 200], exchanges: [110000, 2300000, 8500000, 30000] },
+    { accounts: [400, 2000, 9000, 200], exchanges: [110000, 2300000, 8500000, 30000] },
     12,
     48,
   ),
