@@ -122,6 +122,14 @@ describe("provenance at the gateway", () => {
     assert.equal(leafJson.model, "claude-sonnet-4-5");
     assert.equal(leafJson.request_sha256, createHash("sha256").update(body).digest("hex"));
     assert.equal(leafJson.response_sha256, createHash("sha256").update(bytes).digest("hex"));
+    const answer = (JSON.parse(bytes.toString()) as { content: { type: string; text?: string }[] }).content
+      .map((b) => b.text ?? "")
+      .join("");
+    assert.equal(
+      leafJson.text_sha256,
+      createHash("sha256").update(answer).digest("hex"),
+      "binds the answer text",
+    );
     // A tampered response no longer matches.
     assert.notEqual(
       leafJson.response_sha256,

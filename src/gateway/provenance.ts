@@ -83,21 +83,25 @@ export function createProvenance(cfg: ProvenanceConfig, stateDir: string): Prove
       const wm = watermarkerFor?.(ctx) ?? null;
       const receiptId = signer?.reserve() ?? null;
       const sse = wm ? createSseWatermarkTransform(ctx.dialect.api, wm.w) : null;
-      const markedText: string | null = null;
+      let markedText: string | null = null;
+      let streamed = false;
       const headers: Record<string, string> = {};
       if (receiptId) headers[RECEIPT_HEADER] = receiptId;
       if (wm) headers["x-distillguard-watermark"] = wm.kid;
       const shaped: ExchangeShaper = {
         headers,
         rewrites: wm !== null,
-        streamChunk: (chunk) => (sse ? sse.push(chunk) : chunk),
+        streamChunk: (chunk) => {
+          streamed = true;
+          return sse ? sse.push(chunk) : chunk;
+        },
         streamEnd: () => (sse ? sse.end() : EMPTY),
         jsonBody(body) {
           if (!wm) return body;
           try {
-            return Buffer.from(
-              JSON.stringify(watermarkJsonResponse(ctx.dialect.api, JSON.parse(body.toString("utf8")), wm.w)),
-            );
+            const marked = watermarkJsonResponse(ctx.dialect.api, JSON.parse(body.toString("utf8")), wm.w);
+            markedText = responseText(ctx.dialect.api, marked);
+            return Buffer.from(JSON.stringify(marked));
           } catch {
             return body;
           }
@@ -117,7 +121,8 @@ export function createProvenance(cfg: ProvenanceConfig, stateDir: string): Prove
               time: ctx.time,
               key_id: wm?.kid ?? null,
               // The answer text as sent, so a harvested text can be matched to its receipt exactly.
-              textHash: sse ? textHash(sse.text()) : markedText !== null ? textHash(markedText) : null,
+              textHash:
+                markedText !== null ? textHash(markedText) : streamed && sse ? textHash(sse.text()) : null,
             },
             receiptId,
           );
