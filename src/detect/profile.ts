@@ -1,5 +1,5 @@
 /**
- * Per-account behaviour profile, updated one request at a time with bounded memory (about 2-3 KB per
+ * Per-account behaviour profile, updated one request at a time with bounded memory (a few KB per
  * account whatever its volume): volume and rate, inter-arrival regularity, hour / weekday spread,
  * conversation depth, prompt diversity and template concentration, capability mix, reasoning
  * elicitation, address / ASN rotation, identity consistency, account age and verification, models.
