@@ -19,11 +19,14 @@ import { background, type Client, closeClients, provision, send } from "./helper
 
 const CHROMIUM = process.env.DISTILLGUARD_CHROMIUM ?? "/usr/bin/chromium";
 const APP = new URL("../console/index.html", import.meta.url).pathname;
-const skip = !existsSync(CHROMIUM)
-  ? `no browser at ${CHROMIUM} (scripts/ensure-chromium.sh installs Debian chromium)`
-  : !existsSync(APP)
-    ? "the console front end is not built (npm run build)"
-    : false;
+// In CI the browser must be there (scripts/ensure-chromium.sh installs it): a missing browser fails
+// the run there instead of skipping the proof.
+const skip =
+  !existsSync(CHROMIUM) && process.env.CI !== "true"
+    ? `no browser at ${CHROMIUM} (scripts/ensure-chromium.sh installs Debian chromium)`
+    : !existsSync(APP)
+      ? "the console front end is not built (npm run build)"
+      : false;
 
 /** The campaign page shows "block" as the decision in force. */
 const BLOCK_IN_FORCE = "[data-testid=campaign-enforcement] .badge-block";
