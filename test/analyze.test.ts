@@ -3,9 +3,18 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { gzipSync } from "node:zlib";
 import { analyzeLog } from "../src/cli/commands/analyze.js";
 import { ConfigError } from "../src/core/errors.js";
-import { accountEvents, legitAccounts, rng, T0 } from "../src/detect/fixtures.js";
+import {
+  accountEvents,
+  byTime,
+  evalOrgAccounts,
+  hydraAccounts,
+  legitAccounts,
+  rng,
+  T0,
+} from "../src/detect/fixtures.js";
 
 function writeLog(): string {
   const r = rng(3);
@@ -52,5 +61,76 @@ describe("analyze on bad input", () => {
       assert.match(err.message, /line 3: invalid_json/);
       return true;
     });
+  });
+});
+
+describe("analyze with feature workers", () => {
+  const strip = (r: Record<string, unknown>): Record<string, unknown> => ({
+    ...r,
+    input: { ...(r.input as object), seconds: 0 },
+  });
+
+  it("gives the same report, problems and line numbers with 0, 1 or 3 workers and any block size", async () => {
+    const r = rng(11);
+    const lists = [
+      ...legitAccounts(30, r).map((a) => accountEvents(a, T0, 40, r)),
+      ...evalOrgAccounts(4).map((a) => accountEvents(a, T0, 80, r)),
+      ...hydraAccounts(12, r).map((a) => accountEvents(a, T0 + 600_000, 80, r)),
+    ];
+    const lines = byTime(lists).map((e) => JSON.stringify(e));
+    // bad lines spread through the log, a blank line, and no newline at the end
+    for (const at of [5, 700, 1500]) lines.splice(at, 0, "{not json");
+    lines.splice(900, 0, "");
+    lines.splice(
+      1200,
+      0,
+      JSON.stringify({
+        id: "x",
+        time: "yesterday",
+        account_id: "a",
+        api: "openai.chat.completions",
+        request: {},
+        response: { status: 200 },
+      }),
+    );
+    const dir = mkdtempSync(join(tmpdir(), "dg-analyze-w-"));
+    const path = join(dir, "log.jsonl");
+    writeFileSync(path, lines.join("\n"));
+    writeFileSync(`${path}.gz`, gzipSync(lines.join("\n")));
+
+    const serial = strip(await analyzeLog(path, { asn: true, workers: 0 }));
+    const input = serial.input as {
+      events: number;
+      lines: number;
+      problems: { line: number; problem: string }[];
+    };
+    assert.equal(input.lines, lines.length);
+    const expected = lines.flatMap((l, i) =>
+      l === "{not json" ? [[i + 1, "invalid_json"]] : l.includes('"yesterday"') ? [[i + 1, "bad_time"]] : [],
+    );
+    assert.equal(expected.length, 4);
+    assert.deepEqual(
+      input.problems.map((p) => [p.line, p.problem]),
+      expected,
+    );
+    assert.ok((serial.accounts as unknown[]).length >= 46);
+    assert.ok((serial.campaigns as unknown[]).length >= 1, "the hydra fixture forms a campaign");
+    for (const [workers, blockBytes] of [
+      [1, 1 << 20],
+      [3, 4096],
+      [2, 300], // blocks shorter than a line
+    ] as const) {
+      const parallel = strip(await analyzeLog(path, { asn: true, workers, blockBytes }));
+      assert.deepEqual(parallel, serial, `workers=${workers} blockBytes=${blockBytes}`);
+    }
+    const gz = strip(await analyzeLog(`${path}.gz`, { asn: true, workers: 2, blockBytes: 8192 }));
+    assert.deepEqual({ ...gz, input: { ...(gz.input as object), path } }, serial);
+  });
+
+  it("stops its workers and reports the line under --strict", async () => {
+    await assert.rejects(
+      analyzeLog(writeLog(), { asn: false, strict: true, workers: 2, blockBytes: 256 }),
+      /line 3: invalid_json/,
+    );
   });
 });

@@ -43,7 +43,8 @@ export async function* readEvents(path: string): AsyncGenerator<ReadItem> {
   }
 }
 
-function decodeLine(bytes: Buffer, line: number): ReadItem | null {
+/** Decodes and validates one line (without its newline); null for a blank line. */
+export function decodeLine(bytes: Uint8Array, line: number): ReadItem | null {
   let text: string;
   try {
     text = decoder.decode(bytes);

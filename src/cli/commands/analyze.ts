@@ -4,12 +4,13 @@
  * numbers and skipped; `--strict` makes the first one fatal (exit 2).
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
+import { loadAsnTable } from "../../batch/asn.js";
+import { readFeatures } from "../../batch/feature-reader.js";
 import { ConfigError } from "../../core/errors.js";
-import { AsnTable } from "../../detect/asn-table.js";
 import { type DetectorConfig, defaultConfig, parseDetectorConfig } from "../../detect/config.js";
 import { DetectionEngine } from "../../detect/engine.js";
-import { readEvents } from "../../events/reader.js";
+import type { RequestFeatures } from "../../detect/features.js";
 import type { Register } from "./index.js";
 
 interface Options {
@@ -18,6 +19,7 @@ interface Options {
   config?: string;
   asn: boolean;
   reorderMs: string;
+  workers: string;
   quiet?: boolean;
 }
 
@@ -39,27 +41,34 @@ export function loadConfig(path: string | undefined): DetectorConfig {
   return parseDetectorConfig(value);
 }
 
-/** Loads the bundled IPv4 -> ASN table, or null when the package is missing. */
-export function loadAsnTable(): AsnTable | null {
-  try {
-    const require = createRequire(import.meta.url);
-    const pkg = require.resolve("@ip-location-db/asn/package.json");
-    const csv = pkg.replace(/package\.json$/, "asn-ipv4-num.csv");
-    if (!existsSync(csv)) return null;
-    return AsnTable.fromCsv(readFileSync(csv, "utf8"));
-  } catch {
-    return null;
-  }
+export { loadAsnTable };
+
+/** Feature workers by default: one per core beyond the engine's own, at most 3. */
+export function defaultWorkers(): number {
+  return Math.max(0, Math.min(3, availableParallelism() - 1));
 }
 
 /** Runs the analysis; returns the report object (also used by tests and benchmarks). */
 export async function analyzeLog(
   path: string,
-  opts: { config?: DetectorConfig; strict?: boolean; asn?: boolean; reorderMs?: number; progress?: boolean },
+  opts: {
+    config?: DetectorConfig;
+    strict?: boolean;
+    asn?: boolean;
+    reorderMs?: number;
+    progress?: boolean;
+    /** Feature worker threads (0: all on this thread); default defaultWorkers(). */
+    workers?: number;
+    /** Bytes per block of lines handed to a worker (tests use small blocks). */
+    blockBytes?: number;
+  },
 ): Promise<Record<string, unknown>> {
   if (!existsSync(path)) throw new ConfigError(`no such log: ${path}`);
-  const lookup = opts.asn === false ? null : loadAsnTable();
-  const engine = new DetectionEngine(opts.config ?? defaultConfig(), { lookup });
+  const workers = opts.workers ?? defaultWorkers();
+  const asn = opts.asn !== false;
+  // with workers, each worker loads its own table; the engine only sees extracted features
+  const lookup = asn && workers === 0 ? loadAsnTable() : null;
+  const engine = new DetectionEngine(opts.config ?? defaultConfig());
   const reorder = opts.reorderMs ?? 2000;
   const problems: Problem[] = [];
   const byKind: Record<string, number> = {};
@@ -75,23 +84,17 @@ export async function analyzeLog(
     if (problems.length < 100) problems.push(p);
     if (opts.strict) throw new ConfigError(`line ${p.line}: ${p.problem}: ${p.detail} (--strict)`);
   };
-  for await (const item of readEvents(path)) {
-    lines = item.line;
-    if (!item.event) {
-      note({ line: item.line, problem: item.problem ?? "invalid", detail: item.detail ?? "" });
-      continue;
-    }
-    const t = Date.parse(item.event.time);
-    if (t < latest - reorder) {
+  const ingest = (f: RequestFeatures, line: number) => {
+    if (f.timeMs < latest - reorder) {
       note({
-        line: item.line,
+        line,
         problem: "out_of_order",
-        detail: `time ${item.event.time} is ${Math.round((latest - t) / 1000)} s before an earlier line`,
+        detail: `time ${new Date(f.timeMs).toISOString()} is ${Math.round((latest - f.timeMs) / 1000)} s before an earlier line`,
       });
-      continue;
+      return;
     }
-    if (t > latest) latest = t;
-    engine.ingest(item.event);
+    if (f.timeMs > latest) latest = f.timeMs;
+    engine.ingestFeatures(f);
     events++;
     if (opts.progress && (events & 0xffff) === 0) {
       const now = Date.now();
@@ -103,6 +106,21 @@ export async function analyzeLog(
           `analyze: ${events} events, ${rate} events/s, ${s.accounts} accounts, ${s.campaigns} clusters\n`,
         );
       }
+    }
+  };
+  for await (const batch of readFeatures(path, { workers, asn, lookup, blockBytes: opts.blockBytes })) {
+    // features and problem lines, merged back into file order
+    const { features, lines: at, problems: bad } = batch;
+    let b = 0;
+    for (let i = 0; i < features.length; i++) {
+      const line = at[i]!;
+      while (b < bad.length && bad[b]!.line < line) note(bad[b++]!);
+      ingest(features[i]!, line);
+      lines = line;
+    }
+    while (b < bad.length) {
+      lines = Math.max(lines, bad[b]!.line);
+      note(bad[b++]!);
     }
   }
   engine.flush();
@@ -146,8 +164,16 @@ export const register: Register = (program) => {
       "accept lines up to this much older than the latest (else skipped as out_of_order)",
       "2000",
     )
+    .option(
+      "--workers <n>",
+      "threads that parse lines and extract features beside the engine's (0: none)",
+      String(defaultWorkers()),
+    )
     .option("--quiet", "no progress on stderr")
     .action(async (log: string, opts: Options) => {
+      const workers = Number(opts.workers);
+      if (!Number.isInteger(workers) || workers < 0 || workers > 64)
+        throw new ConfigError("--workers must be an integer from 0 to 64");
       const reorderMs = Number(opts.reorderMs);
       if (!Number.isFinite(reorderMs) || reorderMs < 0)
         throw new ConfigError("--reorder-ms must be a non-negative number");
@@ -157,6 +183,7 @@ export const register: Register = (program) => {
         asn: opts.asn,
         reorderMs,
         progress: !opts.quiet,
+        workers,
       });
       const text = JSON.stringify(report);
       if (opts.out) writeFileSync(opts.out, text);

@@ -1,0 +1,50 @@
+/**
+ * A feature worker of `distillguard analyze`: receives blocks of whole log lines (transferred),
+ * returns their features as columns (feature-codec.ts) and their problem lines.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { encodeFeatures, type FeatureColumns } from "../detect/feature-codec.js";
+import { loadAsnTable } from "./asn.js";
+import { type ChunkProblem, processChunk } from "./chunk.js";
+
+export interface FeatureWorkerOptions {
+  asn: boolean;
+}
+
+export interface FeatureWorkerRequest {
+  id: number;
+  bytes: Uint8Array;
+}
+
+export type FeatureWorkerReply =
+  | {
+      id: number;
+      lines: number;
+      cols: FeatureColumns;
+      featureLines: Uint32Array;
+      problems: ChunkProblem[];
+    }
+  | { id: number; error: string };
+
+const port = parentPort;
+if (!port) throw new Error("feature-worker.js runs as a worker thread");
+const opts = workerData as FeatureWorkerOptions;
+const lookup = opts.asn ? loadAsnTable() : null;
+
+port.on("message", (msg: FeatureWorkerRequest) => {
+  try {
+    const r = processChunk(msg.bytes, lookup);
+    const cols = encodeFeatures(r.features);
+    const featureLines = Uint32Array.from(r.featureLines);
+    const reply: FeatureWorkerReply = {
+      id: msg.id,
+      lines: r.lines,
+      cols,
+      featureLines,
+      problems: r.problems,
+    };
+    port.postMessage(reply, [cols.nums.buffer, featureLines.buffer]);
+  } catch (err) {
+    port.postMessage({ id: msg.id, error: (err as Error).stack ?? String(err) } satisfies FeatureWorkerReply);
+  }
+});
