@@ -18,10 +18,22 @@ import {
 import { type DetectorConfig, defaultConfig } from "./config.js";
 import { extractFeatures, type RequestFeatures } from "./features.js";
 import { mix2 } from "./hash.js";
-import { type Bucket, KeyIndex, KeyType, type KeyTypeId, keyOfHash, keyOfString, typeOfKey } from "./keys.js";
+import { type Bucket, KeyIndex, KeyType, type KeyTypeId, keyOfHash, typeOfKey } from "./keys.js";
 import type { NetworkLookup } from "./network.js";
 import { AccountProfile, SLOT_MS } from "./profile.js";
 import { accountEvidence, individualVerdict } from "./scoring.js";
+import {
+  asnKey,
+  creationKey,
+  creationWindow,
+  emailKey,
+  joinsSignature,
+  orgKey,
+  paymentKey,
+  prefixKey,
+  tlsUaKey,
+  typeWeight,
+} from "./signature.js";
 
 /** A verdict change, at account or campaign level. */
 export interface Decision {
@@ -88,12 +100,16 @@ export interface EngineOptions {
   lookup?: NetworkLookup | null;
   /** Run passes automatically from event time inside ingest (batch); default true. */
   autoTick?: boolean;
+  /** Keep the keys added to enforced campaigns' signatures for `drainSignature` (live); default false. */
+  exportSignature?: boolean;
 }
 
 export class DetectionEngine {
   readonly cfg: DetectorConfig;
   private readonly lookup: NetworkLookup | null;
   private readonly autoTick: boolean;
+  private readonly exportSignature: boolean;
+  private signatureLog: [key: number, campaignId: string][] = [];
   private readonly profiles: AccountProfile[] = [];
   private readonly byId = new Map<string, AccountProfile>();
   private readonly index = new KeyIndex();
@@ -128,6 +144,7 @@ export class DetectionEngine {
     this.cfg = config ?? defaultConfig();
     this.lookup = options.lookup ?? null;
     this.autoTick = options.autoTick ?? true;
+    this.exportSignature = options.exportSignature ?? false;
     this.restricted = new Set(this.cfg.restrictedCountries.map((c) => c.toUpperCase()));
     this.abused = new Set(this.cfg.abusedTiers.map((t) => t.toLowerCase()));
   }
@@ -176,6 +193,16 @@ export class DetectionEngine {
     }
     const n = p.n;
     if (joined || n <= 12 || (n & 15) === 0 || p.keys.length !== keysBefore) this.evaluate(p, t, out);
+    return out;
+  }
+
+  /**
+   * Keys added to enforced campaigns' signatures since the last call, with the campaign id (needs
+   * `exportSignature`): the gateway matches new accounts against them before serving a request.
+   */
+  drainSignature(): [key: number, campaignId: string][] {
+    const out = this.signatureLog;
+    this.signatureLog = [];
     return out;
   }
 
@@ -242,12 +269,11 @@ export class DetectionEngine {
     const net = `${f.prefix}|${f.tls}|${f.userAgent}|${f.asn}`;
     if (net !== p.lastNet) {
       p.lastNet = net;
-      if (f.prefix) this.addKey(p, keyOfString(KeyType.prefix, f.prefix), KeyType.prefix, f.prefix, join);
-      if (f.asn !== null)
-        this.addKey(p, keyOfString(KeyType.asn, String(f.asn)), KeyType.asn, `AS${f.asn}`, join);
+      if (f.prefix) this.addKey(p, prefixKey(f.prefix), KeyType.prefix, f.prefix, join);
+      if (f.asn !== null) this.addKey(p, asnKey(f.asn), KeyType.asn, `AS${f.asn}`, join);
       if (f.tls || f.userAgent) {
         const label = `${f.tls}|${f.userAgent.slice(0, 60)}`;
-        const k = keyOfString(KeyType.tlsUa, `${f.tls}|${f.userAgent}`);
+        const k = tlsUaKey(f.tls, f.userAgent);
         if (!p.keys.includes(k)) {
           this.addKey(p, k, KeyType.tlsUa, label, join);
           let s = this.tlsStats.get(f.tls);
@@ -263,11 +289,10 @@ export class DetectionEngine {
     const identity = `${f.payment}|${f.createdMs}|${f.emailDomain}|${f.orgId}`;
     if (identity !== p.lastIdentity) {
       p.lastIdentity = identity;
-      if (f.payment)
-        this.addKey(p, keyOfString(KeyType.payment, f.payment), KeyType.payment, f.payment, join);
+      if (f.payment) this.addKey(p, paymentKey(f.payment), KeyType.payment, f.payment, join);
       if (!Number.isNaN(f.createdMs)) {
-        const win = Math.floor(f.createdMs / (this.cfg.creationWindowMin * 60_000));
-        const k = keyOfString(KeyType.creation, String(win));
+        const win = creationWindow(f.createdMs, this.cfg.creationWindowMin);
+        const k = creationKey(win);
         const before = this.index.buckets.get(k);
         if (!before) this.creationWindows++;
         if (!p.keys.includes(k)) {
@@ -282,9 +307,8 @@ export class DetectionEngine {
           this.touchedCreation.add(k);
         }
       }
-      if (f.emailDomain)
-        this.addKey(p, keyOfString(KeyType.email, f.emailDomain), KeyType.email, f.emailDomain, join);
-      if (f.orgId) this.addKey(p, keyOfString(KeyType.org, f.orgId), KeyType.org, f.orgId, join);
+      if (f.emailDomain) this.addKey(p, emailKey(f.emailDomain), KeyType.email, f.emailDomain, join);
+      if (f.orgId) this.addKey(p, orgKey(f.orgId), KeyType.org, f.orgId, join);
     }
     return joined;
   }
@@ -327,29 +351,8 @@ export class DetectionEngine {
   private signatureHit(p: AccountProfile, key: number): boolean {
     const c = this.signature.get(key);
     if (!c) return false;
-    const w = this.cfg.linkWeights;
     // Same rule as a link: identity evidence plus infrastructure, or a whole shared network pool.
-    const best = [0, 0, 0, 0, 0, 0, 0, 0];
-    for (let i = 0; i < p.keys.length; i++) {
-      const k = p.keys[i]!;
-      if (this.signature.get(k) !== c) continue;
-      const t = p.keyTypes[i]!;
-      const v = this.typeWeight(t, w);
-      if (t === KeyType.tlsUa || t === KeyType.prefix || t === KeyType.asn)
-        best[t] = Math.min(3 * v, best[t]! + v);
-      else best[t] = v;
-    }
-    const identity =
-      best[KeyType.template]! +
-      best[KeyType.payment]! +
-      best[KeyType.creation]! +
-      best[KeyType.email]! +
-      best[KeyType.org]!;
-    const infra = best[KeyType.prefix]! + best[KeyType.asn]! + best[KeyType.tlsUa]!;
-    const ok =
-      identity >= this.cfg.identityMinLink
-        ? identity + infra >= this.cfg.linkThreshold
-        : infra >= this.cfg.infraOnlyLink;
+    const ok = joinsSignature(p.keys, p.keyTypes, (k) => this.signature.get(k) === c, this.cfg);
     if (!ok) return false;
     // attach without merging clusters: the joiner's own links decide its cluster later
     p.campaignId = c.id;
@@ -358,24 +361,7 @@ export class DetectionEngine {
   }
 
   private typeWeight(t: number, w: DetectorConfig["linkWeights"]): number {
-    switch (t) {
-      case KeyType.template:
-        return w.template;
-      case KeyType.prefix:
-        return w.prefix;
-      case KeyType.asn:
-        return w.asn;
-      case KeyType.tlsUa:
-        return w.tlsUa;
-      case KeyType.payment:
-        return w.payment;
-      case KeyType.creation:
-        return w.creation;
-      case KeyType.email:
-        return w.email;
-      default:
-        return w.org;
-    }
+    return typeWeight(t, w);
   }
 
   // ---------------------------------------------------------------- union-find
@@ -718,7 +704,11 @@ export class DetectionEngine {
       });
     }
     if (isEnforced(verdict)) {
-      for (const k of a.signature) if (!this.signature.has(k)) this.signature.set(k, c);
+      for (const k of a.signature) {
+        if (this.signature.has(k)) continue;
+        this.signature.set(k, c);
+        if (this.exportSignature) this.signatureLog.push([k, c.id]);
+      }
     }
     if (verdict !== previous || grew) {
       for (const p of profiles) {

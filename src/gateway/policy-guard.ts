@@ -3,6 +3,7 @@ import type { ClientInfo } from "../events/types.js";
 import type { GatewayConfig, Limits } from "./config.js";
 import type { Dialect } from "./dialects/types.js";
 import type { Admission, AdmitContext, Guard, Refusal } from "./guard.js";
+import type { Account } from "./keys/store.js";
 import { NoticeBoard } from "./notices.js";
 import {
   anthropicRateLimitHeaders,
@@ -33,6 +34,11 @@ export class PolicyGuard implements Guard {
   readonly concurrency = new ConcurrencyLimiter();
   /** Notices to account owners (warn): read with the account's own key at /distillguard/v1/notices. */
   readonly notices = new NoticeBoard();
+  /**
+   * Links an account not yet in any campaign to an enforced campaign whose signature its request
+   * matches (the live detector's `matchSignature`), before its decision is looked up.
+   */
+  joiner: ((account: Account, client: ClientInfo) => string | null) | null = null;
 
   constructor(
     private readonly cfg: PolicyConfig,
@@ -50,6 +56,10 @@ export class PolicyGuard implements Guard {
 
   admit(ctx: AdmitContext): Admission | Refusal {
     const { account, org, key, dialect } = ctx;
+    if (this.joiner && this.decisions.campaignOf(account.id) === undefined) {
+      const campaign = this.joiner(account, ctx.client);
+      if (campaign !== null) this.decisions.link(account.id, campaign);
+    }
     const decision = this.decisions.get(account.id, this.now());
     if (decision?.action === "block") {
       return {

@@ -143,6 +143,8 @@ export async function startRuntime(cfg: GatewayConfig, opts: RuntimeOptions = {}
     new RateLimiter(new MemoryLimiterStore(), clock),
     now,
   );
+  // a fresh account of an enforced campaign is refused on its first request, not after the detector saw it
+  if (detector) guard.joiner = detector.matchSignature;
   const edge = compileEdge(config);
   // The IP database loads in the background (a few seconds); until then lookups give nulls.
   let ipdb: IpDatabase | null = null;

@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import { Worker } from "node:worker_threads";
-import type { Decision, DetectorConfig } from "../detect/index.js";
+import { type Decision, type DetectorConfig, defaultConfig } from "../detect/index.js";
+import { joinsSignature, requestKeys } from "../detect/signature.js";
 import type { DetectionReport } from "../events/report.js";
-import type { ExchangeEvent } from "../events/types.js";
+import type { ClientInfo, ExchangeEvent } from "../events/types.js";
 import type { Action, ClockSpec, DecisionTable } from "../gateway/policy/index.js";
 import type { LiveEvent, LiveReply, LiveRequest, LiveWorkerOptions } from "./worker.js";
 
@@ -33,6 +34,18 @@ export interface LiveDetectorStats {
   lastError: string | null;
   /** Event time to detector processing, for the last batch (ms). */
   lagMs: number;
+  /** Keys in enforced campaigns' signatures, as known to the gateway. */
+  signatureKeys: number;
+  /** Accounts linked to an enforced campaign by the gateway before their request was served. */
+  signatureJoins: number;
+}
+
+/** The account attributes the signature check reads (a gateway account record). */
+export interface SignatureAccount {
+  org_id: string | null;
+  created_at: string;
+  payment_fingerprint?: string | null;
+  email_domain?: string | null;
 }
 
 /** Support reference shown to a blocked customer: derived, not revealing, stable per decision. */
@@ -74,7 +87,12 @@ export class LiveDetector {
     errors: 0,
     lastError: null,
     lagMs: 0,
+    signatureKeys: 0,
+    signatureJoins: 0,
   };
+  /** Signature key -> enforced campaign id, mirrored from the engine. */
+  private readonly owners = new Map<number, string>();
+  private readonly cfg: DetectorConfig;
   private readonly queueMax: number;
   private readonly batchMs: number;
   private readonly batchMax: number;
@@ -82,12 +100,18 @@ export class LiveDetector {
   private static readonly MAX_IN_FLIGHT = 4;
 
   constructor(private readonly opts: LiveDetectorOptions) {
+    this.cfg = opts.config ?? defaultConfig();
     this.queueMax = opts.queueMax ?? 100_000;
-    this.batchMs = opts.batchMs ?? 50;
+    // On an accelerated clock (the demo's replay) a wall-clock window lasts `speed` times longer in
+    // the gateway's time, and a relay would get that many more requests through before a verdict
+    // lands: shrink the batch window and the tick so the detector sees traffic about as promptly, in
+    // the gateway's time, as it does live.
+    const speed = Math.max(1, opts.clock?.speed ?? 1);
+    this.batchMs = opts.batchMs ?? Math.max(1, Math.round(50 / speed));
     this.batchMax = opts.batchMax ?? 1000;
     const data: LiveWorkerOptions = {
       config: opts.config ?? null,
-      tickMs: opts.tickMs ?? 250,
+      tickMs: opts.tickMs ?? Math.max(10, Math.round(250 / speed)),
       clock: opts.clock ?? null,
     };
     this.worker = new Worker(new URL("./worker.js", import.meta.url), { workerData: data });
@@ -120,8 +144,41 @@ export class LiveDetector {
   };
 
   stats(): LiveDetectorStats {
-    return { ...this.s, queued: this.queue.length, inFlight: this.inFlight };
+    return { ...this.s, queued: this.queue.length, inFlight: this.inFlight, signatureKeys: this.owners.size };
   }
+
+  /**
+   * The enforced campaign this request's account joins before it is served: the request's network
+   * and identity keys (client prefix, ASN, TLS + user agent, card, creation window, mail domain,
+   * org) checked against the campaigns' signatures by the engine's own rule (detect/signature.ts),
+   * so a fresh account of a known campaign is refused on its very first request instead of after
+   * the detector has seen it. Null when none matches; one size check while no campaign is enforced.
+   */
+  readonly matchSignature = (account: SignatureAccount, client: ClientInfo): string | null => {
+    if (this.owners.size === 0) return null;
+    const { keys, types } = requestKeys(
+      {
+        ip: client.ip,
+        asn: client.asn,
+        tlsFingerprint: client.tls_fingerprint,
+        userAgent: client.user_agent,
+        paymentFingerprint: account.payment_fingerprint,
+        createdAt: account.created_at,
+        emailDomain: account.email_domain,
+        orgId: account.org_id,
+      },
+      this.cfg,
+    );
+    for (const k of keys) {
+      const c = this.owners.get(k);
+      if (c === undefined) continue;
+      if (joinsSignature(keys, types, (x) => this.owners.get(x) === c, this.cfg)) {
+        this.s.signatureJoins++;
+        return c;
+      }
+    }
+    return null;
+  };
 
   /** The detector's current report (accounts, campaigns, reasons). */
   report(): Promise<{ report: DetectionReport; stats: unknown }> {
@@ -162,6 +219,7 @@ export class LiveDetector {
       this.s.processed += m.processed;
       this.s.lagMs = m.lagMs;
     }
+    for (const [key, campaignId] of m.signature) this.owners.set(key, campaignId);
     for (const d of m.decisions) this.apply(d);
     this.pump();
   }

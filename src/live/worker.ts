@@ -29,7 +29,14 @@ export type LiveRequest =
   | { type: "close" };
 
 export type LiveReply =
-  | { type: "decisions"; decisions: Decision[]; processed: number; lagMs: number }
+  | {
+      type: "decisions";
+      decisions: Decision[];
+      processed: number;
+      lagMs: number;
+      /** Keys newly added to enforced campaigns' signatures, with the campaign id. */
+      signature: [key: number, campaignId: string][];
+    }
   | { type: "report"; id: number; report: DetectionReport; stats: ReturnType<DetectionEngine["stats"]> }
   | { type: "error"; message: string };
 
@@ -46,11 +53,15 @@ if (parentPort) {
   const port = parentPort;
   const opts = workerData as LiveWorkerOptions;
   // Live, the engine is ticked by the wall clock (below), not by event time.
-  const engine = new DetectionEngine(opts.config ?? defaultConfig(), { autoTick: false });
+  const engine = new DetectionEngine(opts.config ?? defaultConfig(), {
+    autoTick: false,
+    exportSignature: true,
+  });
   const clock = clockOf(opts.clock);
   const send = (decisions: Decision[], processed: number, lagMs: number) => {
-    if (decisions.length > 0 || processed > 0) {
-      port.postMessage({ type: "decisions", decisions, processed, lagMs } satisfies LiveReply);
+    const signature = engine.drainSignature();
+    if (decisions.length > 0 || processed > 0 || signature.length > 0) {
+      port.postMessage({ type: "decisions", decisions, processed, lagMs, signature } satisfies LiveReply);
     }
   };
   const timer = setInterval(() => {

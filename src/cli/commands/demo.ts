@@ -149,7 +149,8 @@ export const register: Register = (program) => {
           .join(" ");
         log(
           `  [${Math.round((Date.now() - t0) / 1000)}s] statuses ${st} | attack exchanges served ${attackServed}/${attackSent}` +
-            ` | decisions: ${size.accounts} accounts, ${size.campaigns} campaigns | detector lag ${det?.lagMs ?? 0} ms, dropped ${det?.dropped ?? 0}`,
+            ` | decisions: ${size.accounts} accounts, ${size.campaigns} campaigns` +
+            ` | detector lag ${Math.round((det?.lagMs ?? 0) / speed)} ms (${((det?.lagMs ?? 0) / 1000).toFixed(1)} simulated s), dropped ${det?.dropped ?? 0}`,
         );
       }, 3000);
       const done = replay({
