@@ -7,6 +7,8 @@
  */
 
 import { BlockList } from "node:net";
+import { defaultConfig } from "../src/detect/config.js";
+import { joinsSignature, paymentKey, prefixKey, requestKeys, tlsUaKey } from "../src/detect/signature.js";
 import { compileEdgeConfig } from "../src/gateway/edge/config.js";
 import { resolveClientIp } from "../src/gateway/edge/forwarded.js";
 import { formatIpv4 } from "../src/gateway/edge/ip.js";
@@ -157,6 +159,41 @@ async function main(): Promise<void> {
     table.setCampaign(`camp${c}`, { action: "block", reasonCode: "c", ref: "r", source: "detector" });
   const ids = Array.from({ length: 4096 }, () => `acct${Math.floor(r() * 200_000)}`);
   results.decisionGetPerSec = opsPerSec((i) => table.get(ids[i & 4095]!, 1_700_000_000_000));
+
+  // --- first-request signature check (PolicyGuard.joiner -> LiveDetector.matchSignature), once a
+  // campaign is enforced: the request's keys against 1,000 signature keys of 20 campaigns
+  const cfg = defaultConfig();
+  const owners = new Map<number, string>();
+  for (let k = 0; k < 1000; k++) {
+    const c = `campaign-${k % 20}`;
+    owners.set(
+      k % 3 === 0
+        ? paymentKey(`pm_${k}`)
+        : k % 3 === 1
+          ? tlsUaKey("t13d", `UA ${k}`)
+          : prefixKey(`203.0.${k % 250}.0/24`),
+      c,
+    );
+  }
+  const identities = Array.from({ length: 4096 }, (_, k) => ({
+    ip: `198.51.${k % 200}.${1 + (k % 250)}`,
+    asn: 64500 + (k % 100),
+    tlsFingerprint: "t13d1516h2_8daaf6152771_02713d6af862",
+    userAgent: `anthropic-python/0.40.${k % 30}`,
+    paymentFingerprint: `pm_cust_${k}`,
+    createdAt: "2025-06-01T10:00:00.000Z",
+    emailDomain: `company${k}.com`,
+    orgId: `org_${k}`,
+  }));
+  const match = (i: number) => {
+    const { keys, types } = requestKeys(identities[i & 4095]!, cfg);
+    for (const k of keys) {
+      const c = owners.get(k);
+      if (c !== undefined && joinsSignature(keys, types, (x) => owners.get(x) === c, cfg)) return c;
+    }
+    return null;
+  };
+  results.signatureCheckNoMatchPerSec = opsPerSec(match);
 
   console.log(JSON.stringify(results, null, 2));
 }

@@ -7,7 +7,10 @@ import {
   accountEvents,
   byTime,
   evalOrgAccounts,
+  type FixtureAccount,
+  HYDRA_SYSTEM,
   hydraAccounts,
+  hydraPrompt,
   legitAccounts,
   resellerAccounts,
   rng,
@@ -114,6 +117,42 @@ describe("DetectionEngine on fixtures", () => {
     }
     const hydraCampaign = report.campaigns.find((c) => c.accounts.some((id) => id.startsWith("hydra-")));
     assert.ok(hydraCampaign && !hydraCampaign.accounts.some((id) => id.startsWith("reseller-")));
+  });
+
+  it("does not pass a proxy-pool campaign's block to established, verified VPN users with honest clients", () => {
+    // A hydra of fresh accounts rotating over a commercial VPN's exits, and long-standing verified
+    // customers of the same VPN who use the same public tutor prompt (step-by-step answers) through
+    // an honest SDK: same exits, same reasoning-heavy shape, no deception of their own.
+    const r = rng(13);
+    const exits = Array.from({ length: 12 }, (_, k) => `185.${10 + k}.${k * 7}.${20 + k}`);
+    const asnOf = (ip: string) => 64600 + (exits.indexOf(ip) % 6);
+    const onVpn = (a: FixtureAccount, k: number): FixtureAccount => ({
+      ...a,
+      ips: Array.from({ length: 8 }, (_, j) => exits[(k + j * 5) % exits.length]!),
+    });
+    const hydra = hydraAccounts(20, r).map((a, k) => onVpn(a, k));
+    const vpnUsers = legitAccounts(30, r).map((a, k) => ({
+      ...onVpn(a, k),
+      id: `vpnuser-${k}`,
+      verified: true,
+      system: HYDRA_SYSTEM,
+      prompt: hydraPrompt,
+      every: 240,
+    }));
+    const withAsn = (e: ExchangeEvent): ExchangeEvent =>
+      e.client?.ip && exits.includes(e.client.ip)
+        ? { ...e, client: { ...e.client, asn: asnOf(e.client.ip) } }
+        : e;
+    const events = byTime([
+      ...legitAccounts(60, r).map((a) => accountEvents(a, T0, 40, r)),
+      ...hydra.map((a) => accountEvents(a, T0 + HOUR, 150, r)),
+      ...vpnUsers.map((a) => accountEvents(a, T0, 60, r)),
+    ]).map(withAsn);
+    const report = run(events);
+    const enforced = (prefix: string) =>
+      report.accounts.filter((a) => a.account_id.startsWith(prefix) && isEnforced(a.verdict)).length;
+    assert.equal(enforced("hydra-"), 20, "every hydra account is enforced");
+    assert.equal(enforced("vpnuser-"), 0, "no VPN customer inherits the hydra's verdict");
   });
 
   it("returns verdict changes from ingest as they happen", () => {

@@ -736,12 +736,16 @@ export class DetectionEngine {
   private coreMember(
     p: AccountProfile,
     c: CampaignState,
-    e: { deception: number; trust: number; shape: number },
+    e: { deception: number; trust: number; shape: number; stackDeception: number },
   ): boolean {
     if (e.deception + e.trust >= this.cfg.verdict.campaignStrongDeception) return true;
     // Sharing the campaign's proxy pool is not enough on its own (VPN exits are shared with the
-    // public): the member must also carry deception or distillation-shaped use itself.
-    const ownEvidence = e.deception + e.trust >= this.cfg.verdict.campaignDeception || e.shape >= 0.5;
+    // public): the member must also carry net deception of its own, or distillation-shaped use from
+    // a client stack that lies about itself. Shape alone is not enough: at scale, many established,
+    // verified VPN users who ask for step-by-step answers through honest SDKs rotate over the same
+    // commercial exits as a campaign (full preset, seed 1: 87 of them were blocked that way).
+    const ownEvidence =
+      e.deception + e.trust >= this.cfg.verdict.campaignDeception || (e.shape >= 0.5 && e.stackDeception > 0);
     const foot = c.assessment?.footprintAsns;
     if (ownEvidence && foot && foot.length >= 4 && p.asns.values.length >= 4) {
       let inFoot = 0;

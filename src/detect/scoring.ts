@@ -19,6 +19,8 @@ export interface AccountEvidence {
   cotRate: number;
   /** The account is fresh or was created in a burst (sign-up fraud is possible). */
   newIdentity: boolean;
+  /** Deception in the client stack itself: user agents rotated over one TLS stack, or not matching it. */
+  stackDeception: number;
   reasons: Reason[];
 }
 
@@ -123,9 +125,11 @@ export function accountEvidence(
     );
   }
   const uaN = p.uas.size;
+  let stackDeception = 0;
   if (uaN >= 3 && p.tlss.size <= Math.max(1, uaN / 3)) {
     const v = w.uaRotation * clamp01((uaN - 2) / 3);
     deception += v;
+    stackDeception += v;
     push("deception.ua_rotation", "Many user agents over one TLS stack", v, () => ({
       user_agents: uaN,
       tls_fingerprints: p.tlss.size,
@@ -133,6 +137,7 @@ export function accountEvidence(
   }
   if (p.flags.uaMismatch > 0) {
     deception += w.uaMismatch;
+    stackDeception += w.uaMismatch;
     push(
       "deception.ua_tls_mismatch",
       "User agent does not match the TLS client seen with it",
@@ -215,7 +220,7 @@ export function accountEvidence(
     }));
   }
   const newIdentity = (!Number.isNaN(age) && age < cfg.freshDays) || p.flags.creationBurst > 0;
-  return { shape, deception, trust, cotRate: n ? p.cot / n : 0, newIdentity, reasons };
+  return { shape, deception, trust, cotRate: n ? p.cot / n : 0, newIdentity, stackDeception, reasons };
 }
 
 /** The verdict an account earns on its own evidence (campaign membership is applied by the engine). */
