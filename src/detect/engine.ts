@@ -360,10 +360,6 @@ export class DetectionEngine {
     return true;
   }
 
-  private typeWeight(t: number, w: DetectorConfig["linkWeights"]): number {
-    return typeWeight(t, w);
-  }
-
   // ---------------------------------------------------------------- union-find
 
   private find(i: number): number {
@@ -563,11 +559,11 @@ export class DetectionEngine {
       // Commodity attributes (SDK stacks, networks, mail domains, prompts) count by rarity; a shared
       // card or a creation burst is evidence however many accounts share it.
       const idf = t === KeyType.payment || t === KeyType.creation ? this.cfg.idfFull : Math.log(npop / b.df);
-      let v = this.typeWeight(t, w) * Math.min(1, idf / this.cfg.idfFull);
+      let v = typeWeight(t, w) * Math.min(1, idf / this.cfg.idfFull);
       if (t === KeyType.template) v *= Math.min(1, Math.min(templateShare(p, k), templateShare(q, k)) / 0.3);
       // several rare shared stacks, prefixes or networks (a proxy pool, a UA pool) add up, to 3x the weight
       if (t === KeyType.tlsUa || t === KeyType.prefix || t === KeyType.asn) {
-        best[t] = Math.min(3 * this.typeWeight(t, w), best[t]! + v);
+        best[t] = Math.min(3 * typeWeight(t, w), best[t]! + v);
       } else if (v > best[t]!) best[t] = v;
     }
     let identity = best[KeyType.template]! + best[KeyType.payment]! + best[KeyType.creation]!;
@@ -774,7 +770,7 @@ export class DetectionEngine {
       const t = p.keyTypes[i]!;
       if (types & (1 << t)) continue;
       types |= 1 << t;
-      score += this.typeWeight(t, w);
+      score += typeWeight(t, w);
     }
     return score >= this.cfg.verdict.coreMatch;
   }

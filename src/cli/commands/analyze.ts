@@ -41,8 +41,6 @@ export function loadConfig(path: string | undefined): DetectorConfig {
   return parseDetectorConfig(value);
 }
 
-export { loadAsnTable };
-
 /** Feature workers by default: one per core beyond the engine's own, at most 3. */
 export function defaultWorkers(): number {
   return Math.max(0, Math.min(3, availableParallelism() - 1));
