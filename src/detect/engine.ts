@@ -59,6 +59,8 @@ interface CampaignState {
   totals: WindowState;
   size: number;
   lastPass: number;
+  /** The cluster's exchange count when it was last judged. */
+  lastN: number;
   /** Identity / content keys owned by the campaign (see campaigns.ts). */
   core: Set<number>;
 }
@@ -114,6 +116,8 @@ export class DetectionEngine {
   private readonly byId = new Map<string, AccountProfile>();
   private readonly index = new KeyIndex();
   private readonly parent: number[] = [];
+  /** Exchanges per union-find root (the cluster's traffic so far), kept up to date on union. */
+  private readonly clusterN: number[] = [];
   private readonly clusterMembers = new Map<number, number[]>();
   private readonly campaigns = new Map<string, CampaignState>();
   private readonly rootCampaign = new Map<number, CampaignState>();
@@ -173,7 +177,9 @@ export class DetectionEngine {
       this.profiles.push(p);
       this.byId.set(f.accountId, p);
       this.parent.push(p.index);
+      this.clusterN.push(0);
     }
+    this.clusterN[this.find(p.index)]!++;
     let first = this.modelFirstSeen.get(f.model);
     if (first === undefined) {
       first = t;
@@ -386,6 +392,8 @@ export class DetectionEngine {
     const big = ra === this.find(a) ? ma : mb;
     const small = big === ma ? mb : ma;
     this.parent[rb] = ra;
+    this.clusterN[ra]! += this.clusterN[rb]!;
+    this.clusterN[rb] = 0;
     for (const x of small) big.push(x);
     this.clusterMembers.set(ra, big);
     this.clusterMembers.delete(rb);
@@ -662,20 +670,24 @@ export class DetectionEngine {
         totals: { n: 0, cot: 0, templated: 0 },
         size: 0,
         lastPass: 0,
+        lastN: 0,
         core: new Set(),
       };
       this.campaigns.set(c.id, c);
       this.rootCampaign.set(root, c);
     }
-    // Re-judge a known cluster only when it grew noticeably, when it is not enforced yet, or now and then.
-    if (
-      c.assessment &&
-      members.length < c.size * 1.1 + 2 &&
-      this.passes - c.lastPass < (isEnforced(c.verdict) ? 60 : 5)
-    ) {
-      return;
+    // Re-judge a known cluster when it gained members or traffic noticeably, and now and then. A
+    // cluster that is not enforced yet is re-judged more often, but only once its traffic has grown:
+    // judging an unchanged cluster again cannot change its verdict (most such clusters are small
+    // and legitimate, and were most of the engine's time).
+    const n = this.clusterN[root]!;
+    if (c.assessment && members.length < c.size * 1.1 + 2) {
+      const since = this.passes - c.lastPass;
+      const grew = n >= c.lastN * 1.1 + 10;
+      if (since < (isEnforced(c.verdict) ? 60 : grew ? 5 : 60)) return;
     }
     c.lastPass = this.passes;
+    c.lastN = n;
     const profiles = members.map((m) => this.profiles[m]!);
     const a = assessCluster(profiles, this.context(), c.window, c.totals);
     c.assessment = a;
