@@ -58,6 +58,15 @@ export const DetectorConfigSchema = z
     idfFull: num(4),
     /** Smallest cluster reported as a campaign. */
     campaignMinAccounts: num(3),
+    /**
+     * Report-time split of a cluster into the campaigns it holds (communities.ts): Louvain
+     * communities linked to each other at least this share of what chance would give are one campaign.
+     */
+    splitMergeRatio: num(0.3),
+    /** Smallest community reported as a campaign of its own when a cluster is split. */
+    splitMinAccounts: num(10),
+    /** Passes between two attempts to split the clusters that grew by a tenth since their last one. */
+    splitEveryPasses: num(30),
     /** Minutes per synchrony window (accounts acting on one template in the same window). */
     syncWindowMin: num(10),
     /** Score weights: evidence of distillation-shaped use (shape), of deception, of trust. */

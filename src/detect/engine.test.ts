@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { isEnforced } from "../events/report.js";
 import type { ExchangeEvent } from "../events/types.js";
+import { parseDetectorConfig } from "./config.js";
 import { DetectionEngine } from "./engine.js";
 import {
   accountEvents,
@@ -153,6 +154,59 @@ describe("DetectionEngine on fixtures", () => {
       report.accounts.filter((a) => a.account_id.startsWith(prefix) && isEnforced(a.verdict)).length;
     assert.equal(enforced("hydra-"), 20, "every hydra account is enforced");
     assert.equal(enforced("vpnuser-"), 0, "no VPN customer inherits the hydra's verdict");
+  });
+
+  it("reports two operations bridged by a reused card as two campaigns", () => {
+    // Operation A (the fixture hydra) and operation B (fresh accounts of its own: other cards,
+    // creation burst, proxy prefixes, client stack and task) are joined by two B accounts that pay
+    // with one of A's cards: one strong edge merges the two clusters for good.
+    const r = rng(21);
+    const opA = hydraAccounts(40, r, "opa");
+    const GO_TLS = "t13d1312h2_f57a46bbacb6_e7c285222651";
+    const opB = hydraAccounts(40, r, "opb").map((a, i) => ({
+      ...a,
+      createdAt: new Date(T0 - 6 * 86_400_000 + i * 15_000).toISOString(),
+      payment: i < 2 ? "pay-opa-0" : `pay-opb-${i % 2}`,
+      ips: [0, 1, 2, 3, 4, 5, 6, 7].map((k) => `198.18.${(i + k) % 4}.${1 + Math.floor(r() * 250)}`),
+      uas: ["Go-http-client/2.0", "Go-http-client/1.1", "okhttp/4.12.0"],
+      tls: GO_TLS,
+      country: "BR",
+      system: "You are an autonomous coding agent. Use the tools to edit files and run tests.",
+      prompt: (rr: () => number) =>
+        `Write a TypeScript function that parses ${Math.floor(rr() * 100000)} records from a CSV file, with unit tests.`,
+    }));
+    const events = byTime([
+      ...legitAccounts(60, r).map((a) => accountEvents(a, T0, 40, r)),
+      ...opA.map((a) => accountEvents(a, T0 + HOUR, 200, r)),
+      ...opB.map((a) => accountEvents(a, T0 + HOUR, 200, r)),
+    ]);
+    const campaignsOf = (report: ReturnType<typeof run>) =>
+      report.campaigns
+        .filter((c) => c.accounts.some((id) => id.startsWith("op")))
+        .map((c) => ({
+          a: c.accounts.filter((id) => id.startsWith("opa-")).length,
+          b: c.accounts.filter((id) => id.startsWith("opb-")).length,
+          other: c.accounts.filter((id) => !id.startsWith("op")).length,
+        }))
+        .sort((x, y) => y.a - x.a);
+    // control: without the split the two operations are one campaign
+    const engine = new DetectionEngine(parseDetectorConfig({ splitEveryPasses: 1e9 }));
+    for (const e of events) engine.ingest(e);
+    engine.flush();
+    assert.deepEqual(campaignsOf(engine.report()), [{ a: 40, b: 40, other: 0 }]);
+    const report = run(events);
+    const split = campaignsOf(report);
+    assert.equal(split.length, 2, JSON.stringify(split));
+    // each operation's campaign holds at least 35 of its 40 accounts and at most 5 of the other's
+    assert.ok(split[0]!.a >= 35 && split[0]!.b <= 5 && split[0]!.other === 0, JSON.stringify(split));
+    assert.ok(split[1]!.b >= 35 && split[1]!.a <= 5 && split[1]!.other === 0, JSON.stringify(split));
+    // the campaign split off the cluster says so first
+    const reasons = report.campaigns.map((c) => (c.reasons as { id: string }[])[0]!.id);
+    assert.equal(reasons.filter((id) => id === "campaign.split").length, 1, reasons.join());
+    for (const a of report.accounts) {
+      if (a.account_id.startsWith("op")) assert.ok(isEnforced(a.verdict), `${a.account_id} is ${a.verdict}`);
+      if (a.account_id.startsWith("legit-")) assert.ok(!isEnforced(a.verdict), a.account_id);
+    }
   });
 
   it("returns verdict changes from ingest as they happen", () => {

@@ -15,6 +15,8 @@ import {
   MIN_SYNC_TOKENS,
   type WindowState,
 } from "./campaigns.js";
+import { CAP_COUNT } from "./capabilities.js";
+import { type Group, type Link, splitMembers } from "./communities.js";
 import { type DetectorConfig, defaultConfig } from "./config.js";
 import { extractFeatures, type RequestFeatures } from "./features.js";
 import { mix2 } from "./hash.js";
@@ -63,6 +65,11 @@ interface CampaignState {
   lastN: number;
   /** Identity / content keys owned by the campaign (see campaigns.ts). */
   core: Set<number>;
+  /** For a campaign split off a cluster: the cluster's campaign, and the members (account indexes). */
+  parent: string | null;
+  members: number[];
+  /** Cluster size at the last split attempt (a cluster's own campaign). */
+  splitSize: number;
 }
 
 const MAX_KEYS = 64;
@@ -96,6 +103,24 @@ function setJaccard<T>(a: readonly T[], b: readonly T[]): number {
   return union === 0 ? 0 : both / union;
 }
 
+/** Weighted Jaccard similarity of two histograms, each normalised to a distribution. */
+function weightedJaccard<K>(a: Map<K, number>, b: Map<K, number>): number {
+  let ta = 0;
+  let tb = 0;
+  for (const v of a.values()) ta += v;
+  for (const v of b.values()) tb += v;
+  if (ta === 0 || tb === 0) return 0;
+  let lo = 0;
+  let hi = 0;
+  for (const [k, v] of a) {
+    const w = (b.get(k) ?? 0) / tb;
+    lo += Math.min(v / ta, w);
+    hi += Math.max(v / ta, w);
+  }
+  for (const [k, v] of b) if (!a.has(k)) hi += v / tb;
+  return hi === 0 ? 0 : lo / hi;
+}
+
 /** Engine options that are not detection thresholds. */
 export interface EngineOptions {
   /** Resolves ASN / network class for events that lack them. */
@@ -123,6 +148,8 @@ export class DetectionEngine {
   private readonly rootCampaign = new Map<number, CampaignState>();
   private readonly signature = new Map<number, CampaignState>();
   private readonly aliases = new Map<string, string>();
+  /** Campaigns split off a cluster (splitClusters); while 0, no member filtering is needed. */
+  private subCount = 0;
   private readonly modelFirstSeen = new Map<string, number>();
   private readonly restricted: Set<string>;
   private readonly abused: Set<string>;
@@ -451,6 +478,7 @@ export class DetectionEngine {
     const roots = new Set<number>();
     for (const root of touched) roots.add(this.find(root));
     for (const root of roots) this.assess(root, now, out);
+    if (this.passes % this.cfg.splitEveryPasses === 0) this.splitClusters(now, out);
     for (const idx of dirty) {
       const p = this.profiles[idx]!;
       this.evaluate(p, now, out);
@@ -653,7 +681,10 @@ export class DetectionEngine {
   }
 
   private assess(root: number, now: number, out: Decision[]): void {
-    const members = this.clusterOf(root);
+    let members = this.clusterOf(root);
+    if (members.length < this.cfg.campaignMinAccounts) return;
+    // members separated into campaigns of their own (splitClusters) are judged there
+    if (this.subCount > 0) members = members.filter((m) => this.profiles[m]!.sub === null);
     if (members.length < this.cfg.campaignMinAccounts) return;
     let c = this.rootCampaign.get(root);
     if (!c) {
@@ -672,6 +703,9 @@ export class DetectionEngine {
         lastPass: 0,
         lastN: 0,
         core: new Set(),
+        parent: null,
+        members: [],
+        splitSize: 0,
       };
       this.campaigns.set(c.id, c);
       this.rootCampaign.set(root, c);
@@ -688,7 +722,16 @@ export class DetectionEngine {
     }
     c.lastPass = this.passes;
     c.lastN = n;
-    const profiles = members.map((m) => this.profiles[m]!);
+    this.judge(
+      c,
+      members.map((m) => this.profiles[m]!),
+      now,
+      out,
+    );
+  }
+
+  /** Judges a campaign's members as a whole and passes a verdict change on to them. */
+  private judge(c: CampaignState, profiles: AccountProfile[], now: number, out: Decision[]): void {
     const a = assessCluster(profiles, this.context(), c.window, c.totals);
     c.assessment = a;
     for (const k of a.core) c.core.add(k);
@@ -696,8 +739,8 @@ export class DetectionEngine {
     let verdict = a.verdict;
     if (isEnforced(previous) && rank(verdict) < rank(previous)) verdict = previous;
     c.verdict = verdict;
-    const grew = members.length !== c.size;
-    c.size = members.length;
+    const grew = profiles.length !== c.size;
+    c.size = profiles.length;
     if (verdict !== previous) {
       if (isEnforced(verdict) && c.detectedMs === 0) c.detectedMs = now;
       out.push({
@@ -731,6 +774,10 @@ export class DetectionEngine {
   // ---------------------------------------------------------------- verdicts
 
   private campaignFor(p: AccountProfile): CampaignState | null {
+    if (p.sub !== null) {
+      const s = this.campaigns.get(p.sub) ?? this.aliasOf(p.sub);
+      if (s) return s;
+    }
     const c = this.rootCampaign.get(this.find(p.index));
     if (c) return c;
     return p.joined !== null ? (this.campaigns.get(p.joined) ?? this.aliasOf(p.joined)) : null;
@@ -865,40 +912,38 @@ export class DetectionEngine {
     for (const c of this.campaigns.values()) {
       if (rank(c.verdict) >= rank("monitor") && c.assessment && !c.assessment.declared) reported.set(c.id, c);
     }
-    const accounts: AccountVerdict[] = [];
-    const campaignMembers = new Map<string, string[]>();
+    // members of each reported campaign (accounts that share only its network do not count)
+    const cidOf: (string | null)[] = new Array(this.profiles.length).fill(null);
+    const campaignMembers = new Map<string, number[]>();
     for (const p of this.profiles) {
       const c = this.campaignFor(p);
       let cid = c && reported.has(c.id) ? c.id : null;
       if (c && cid && !this.coreMember(p, c, accountEvidence(p, this.cfg, this.abused, false))) cid = null;
-      if (cid) {
-        let list = campaignMembers.get(cid);
-        if (!list) {
-          list = [];
-          campaignMembers.set(cid, list);
-        }
-        list.push(p.id);
+      if (!cid) continue;
+      cidOf[p.index] = cid;
+      let list = campaignMembers.get(cid);
+      if (!list) {
+        list = [];
+        campaignMembers.set(cid, list);
       }
-      // Enforced accounts keep the reasons they had when first enforced; others show their evidence
-      // now (an allowed account's reasons say why it was allowed: trust, weak shape).
-      const reasons: Reason[] = p.flagReasons ?? accountEvidence(p, this.cfg, this.abused).reasons;
-      const v: AccountVerdict = {
-        account_id: p.id,
-        verdict: p.verdict,
-        score: p.score,
-        campaign_id: cid,
-        first_flagged_at: iso(p.firstFlaggedMs),
-        reasons,
-      };
-      if (p.protect) v.protect = true;
-      accounts.push(v);
+      list.push(p.index);
     }
     const campaigns: CampaignReport[] = [];
     for (const c of reported.values()) {
       const a = c.assessment!;
+      const reasons: Reason[] = c.parent
+        ? [
+            {
+              id: "campaign.split",
+              text: `Separated from the cluster of ${c.parent}: its members link to the rest far less than chance would, and act differently`,
+              evidence: { cluster: c.parent },
+            },
+            ...a.reasons,
+          ]
+        : a.reasons;
       campaigns.push({
         id: c.id,
-        accounts: campaignMembers.get(c.id) ?? [],
+        accounts: (campaignMembers.get(c.id) ?? []).map((m) => this.profiles[m]!.id),
         first_seen: new Date(c.firstSeenMs).toISOString(),
         detected_at: iso(c.detectedMs),
         exchanges: a.exchanges,
@@ -907,13 +952,262 @@ export class DetectionEngine {
         verdict: c.verdict,
         score: a.score,
         protect: a.protect,
-        reasons: a.reasons,
+        reasons,
       });
+    }
+    const accounts: AccountVerdict[] = [];
+    for (const p of this.profiles) {
+      // Enforced accounts keep the reasons they had when first enforced; others show their evidence
+      // now (an allowed account's reasons say why it was allowed: trust, weak shape).
+      const reasons: Reason[] = p.flagReasons ?? accountEvidence(p, this.cfg, this.abused).reasons;
+      const v: AccountVerdict = {
+        account_id: p.id,
+        verdict: p.verdict,
+        score: p.score,
+        campaign_id: cidOf[p.index] ?? null,
+        first_flagged_at: iso(p.firstFlaggedMs),
+        reasons,
+      };
+      if (p.protect) v.protect = true;
+      accounts.push(v);
     }
     return {
       accounts,
       campaigns,
       engine: { events: this.events, accounts: this.profiles.length, passes: this.passes },
     };
+  }
+
+  /**
+   * Separates the campaigns a cluster holds (see communities.ts). Union-find links clusters for
+   * good, so two operations that share a bridge (a template both use, an HTTP client stack) end up
+   * in one cluster; every few passes a cluster that grew is re-partitioned, and a group that is
+   * weakly tied to the rest and acts differently becomes a campaign of its own, judged on its own
+   * evidence from then on. The largest group stays with the cluster's campaign.
+   */
+  private splitClusters(now: number, out: Decision[]): void {
+    const min = this.cfg.splitMinAccounts;
+    for (const c of [...this.campaigns.values()]) {
+      if (c.parent !== null || this.rootCampaign.get(this.find(c.root)) !== c) continue;
+      const members = this.clusterOf(this.find(c.root));
+      if (members.length < 2 * min || Math.abs(members.length - c.splitSize) < 0.1 * c.splitSize) continue;
+      c.splitSize = members.length;
+      const groups = this.partition(members);
+      if (groups.length === 1 && this.subCount === 0) continue;
+      // The cluster's campaign stays with the group holding most of the members it was judged on
+      // (after a union that may not be the largest group: an enforced campaign can be merged into
+      // an older cluster of legitimate accounts, which must not inherit its verdict).
+      let main = 0;
+      let best = -1;
+      for (let g = 0; g < groups.length; g++) {
+        let own = 0;
+        for (const m of groups[g]!.members) {
+          const p = this.profiles[m]!;
+          if (p.sub === null && p.campaignId === c.id) own++;
+        }
+        if (own > best) {
+          best = own;
+          main = g;
+        }
+      }
+      for (const m of groups[main]!.members) this.profiles[m]!.sub = null;
+      const claimed = new Set<string>();
+      for (let g = 0; g < groups.length; g++) {
+        if (g === main) continue;
+        const group = groups[g]!.members;
+        // a group holding most of a campaign split off earlier keeps that campaign
+        const votes = new Map<string, number>();
+        for (const m of group) {
+          const id = this.profiles[m]!.sub;
+          if (id !== null) votes.set(id, (votes.get(id) ?? 0) + 1);
+        }
+        let sub: CampaignState | undefined;
+        let top = 0;
+        for (const [id, v] of votes) {
+          const cand = this.campaigns.get(id);
+          if (!cand || claimed.has(id) || v <= top) continue;
+          if (v >= group.length / 2 || v >= cand.members.length / 2) {
+            sub = cand;
+            top = v;
+          }
+        }
+        if (sub) claimed.add(sub.id);
+        if (!sub) {
+          let firstSeen = Number.POSITIVE_INFINITY;
+          for (const m of group) firstSeen = Math.min(firstSeen, this.profiles[m]!.firstMs);
+          sub = {
+            id: `campaign-${++this.campaignSeq}`,
+            root: c.root,
+            firstSeenMs: firstSeen,
+            detectedMs: 0,
+            assessment: null,
+            verdict: "allow",
+            window: { n: 0, cot: 0, templated: 0 },
+            totals: { n: 0, cot: 0, templated: 0 },
+            size: 0,
+            lastPass: 0,
+            lastN: 0,
+            core: new Set(),
+            parent: c.id,
+            members: [],
+            splitSize: 0,
+          };
+          this.campaigns.set(sub.id, sub);
+          this.subCount++;
+        }
+        sub.members = group;
+        for (const m of group) this.profiles[m]!.sub = sub.id;
+      }
+      // the cluster's campaign is judged again on the members it kept
+      c.lastPass = this.passes;
+      c.lastN = this.clusterN[this.find(c.root)]!;
+      this.judge(
+        c,
+        groups[main]!.members.map((m) => this.profiles[m]!),
+        now,
+        out,
+      );
+    }
+    // judge the split-off campaigns (members that left are judged with their new campaign); one
+    // that lost all its members is retired into the campaign most of them went to
+    for (const c of [...this.campaigns.values()]) {
+      if (c.parent === null) continue;
+      const members = c.members.filter((m) => this.profiles[m]!.sub === c.id);
+      if (members.length === 0) {
+        const went = new Map<CampaignState, number>();
+        for (const m of c.members) {
+          const into = this.campaignFor(this.profiles[m]!);
+          if (into && into !== c) went.set(into, (went.get(into) ?? 0) + 1);
+        }
+        let into: CampaignState | null = null;
+        for (const [k, v] of went) if (!into || v > went.get(into)!) into = k;
+        if (into) this.retire(c, into);
+        else this.campaigns.delete(c.id);
+        this.subCount--;
+        continue;
+      }
+      c.members = members;
+      c.lastPass = this.passes;
+      this.judge(
+        c,
+        members.map((m) => this.profiles[m]!),
+        now,
+        out,
+      );
+      for (const m of members) {
+        const p = this.profiles[m]!;
+        if (p.campaignId !== c.id) {
+          p.campaignId = c.id;
+          this.evaluate(p, now, out);
+        }
+      }
+    }
+  }
+
+  /** Partitions a cluster's members: their links among themselves, recomputed, then Louvain. */
+  private partition(members: number[]): Group[] {
+    const min = this.cfg.splitMinAccounts;
+    const npop = this.npop();
+    const maxDf = this.cfg.maxKeyShare * npop;
+    const holders = new Map<number, number[]>();
+    for (let i = 0; i < members.length; i++) {
+      for (const k of this.profiles[members[i]!]!.keys) {
+        let list = holders.get(k);
+        if (!list) {
+          list = [];
+          holders.set(k, list);
+        }
+        list.push(i);
+      }
+    }
+    let rng = 0x2545f491 ^ members.length;
+    const random = () => {
+      rng ^= rng << 13;
+      rng ^= rng >>> 17;
+      rng ^= rng << 5;
+      return (rng >>> 0) / 4294967296;
+    };
+    const links: Link[] = [];
+    const want = this.cfg.candidatesPerAccount;
+    for (let i = 0; i < members.length; i++) {
+      const p = this.profiles[members[i]!]!;
+      const rotating = p.asns.size >= 4 || p.prefixes.size >= 4;
+      const lists: number[][] = [];
+      const dfs: number[] = [];
+      for (const k of p.keys) {
+        const df = this.index.buckets.get(k)?.df ?? 0;
+        const list = holders.get(k);
+        if (!list || list.length < 2) continue;
+        if (df > maxDf && !(rotating && isNetwork(typeOfKey(k)))) continue;
+        lists.push(list);
+        dfs.push(df);
+      }
+      const order = dfs.map((_, j) => j).sort((x, y) => dfs[x]! - dfs[y]!);
+      const cands = new Set<number>();
+      for (const j of order) {
+        if (cands.size >= want) break;
+        const list = lists[j]!;
+        const take = Math.min(6, want - cands.size, list.length - 1);
+        for (let t = 0, tries = 0; t < take && tries < 4 * take; tries++) {
+          const q = list[Math.floor(random() * list.length)]!;
+          if (q === i || cands.has(q)) continue;
+          cands.add(q);
+          t++;
+        }
+      }
+      if (cands.size === 0) continue;
+      const mine = new Map<number, number>();
+      for (let j = 0; j < p.keys.length; j++) mine.set(p.keys[j]!, p.keyTypes[j]!);
+      for (const q of cands) {
+        const w = this.linkWeight(mine, p, this.profiles[members[q]!]!, npop, maxDf);
+        if (w >= this.cfg.linkThreshold) links.push({ a: i, b: q, w });
+      }
+    }
+    const parts = splitMembers(members.length, links, {
+      mergeRatio: this.cfg.splitMergeRatio,
+      minGroup: min,
+      seed: members.length,
+      alike: (a, b) =>
+        this.alike(
+          a.map((i) => members[i]!),
+          b.map((i) => members[i]!),
+        ),
+    });
+    return parts.map((g) => ({ members: g.members.map((i) => members[i]!), tie: g.tie }));
+  }
+
+  /**
+   * Whether two groups of accounts act like one operation: the same capability mix (total variation
+   * below 0.15), and mostly the same networks and client stacks (weighted Jaccard 0.5 or more).
+   */
+  private alike(a: readonly number[], b: readonly number[]): boolean {
+    const mix = (group: readonly number[]) => {
+      const caps = new Float64Array(CAP_COUNT);
+      const asns = new Map<number, number>();
+      const tls = new Map<string, number>();
+      for (const m of group) {
+        const p = this.profiles[m]!;
+        for (let i = 0; i < CAP_COUNT; i++) caps[i]! += p.caps[i]!;
+        for (const x of p.asns.values) asns.set(x, (asns.get(x) ?? 0) + 1 / p.asns.values.length);
+        for (const x of p.tlss.values) tls.set(x, (tls.get(x) ?? 0) + 1 / p.tlss.values.length);
+      }
+      return { caps, asns, tls };
+    };
+    const x = mix(a);
+    const y = mix(b);
+    let tx = 0;
+    let ty = 0;
+    for (let i = 0; i < CAP_COUNT; i++) {
+      tx += x.caps[i]!;
+      ty += y.caps[i]!;
+    }
+    let tv = 0;
+    for (let i = 0; i < CAP_COUNT; i++)
+      tv += Math.abs(x.caps[i]! / Math.max(1, tx) - y.caps[i]! / Math.max(1, ty));
+    tv /= 2;
+    // a side without any network or stack data (no ASN resolved, no TLS fingerprint) is no difference
+    const same = <K>(p: Map<K, number>, q: Map<K, number>) =>
+      (p.size === 0 && q.size === 0) || weightedJaccard(p, q) >= 0.5;
+    return tv < 0.15 && same(x.asns, y.asns) && same(x.tls, y.tls);
   }
 }

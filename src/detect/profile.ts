@@ -85,6 +85,8 @@ export class AccountProfile {
   campaignId: string | null = null;
   /** Campaign joined through its signature (without a link of its own yet). */
   joined: string | null = null;
+  /** Campaign this account was separated into when its cluster was split (communities.ts). */
+  sub: string | null = null;
   firstFlaggedMs = 0;
   /** n at the last evaluation. */
   evaluatedAt = 0;
