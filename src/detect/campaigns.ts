@@ -54,6 +54,8 @@ export interface Assessment {
   footprintPrefixes: string[];
   /** Most common age class of members (0 fresh, 1 between, 2 established). */
   ageClass: number;
+  /** Share of (sampled) members that were fresh at their first request. */
+  freshShare: number;
   /** Identity and content keys among the signature (not shared network infrastructure). */
   core: number[];
   cotRate: number;
@@ -431,6 +433,7 @@ export function assessCluster(
     footprintAsns,
     footprintPrefixes,
     ageClass,
+    freshShare: fresh / m,
     cotRate,
   };
 }

@@ -124,6 +124,10 @@ export const DetectorConfigSchema = z
         campaignDeception: num(0.8),
         /** Mean net member deception above which a coordinated cluster is enforced without distillation-shaped content. */
         campaignStrongDeception: num(2),
+        /** Share of fresh members from which a campaign counts as a ring of new accounts (older accounts join it only through its identity core). */
+        ringFreshShare: num(0.7),
+        /** Content shape (reasoning, templates, narrow capability) an older account needs of its own to inherit a ring's verdict. */
+        ringOlderShape: num(0.5),
         /** Net deception (deception + trust) at which one account is throttled on its own, whatever its content. */
         fraudThrottle: num(3.5),
         /** Net deception at which one account is blocked on its own. */

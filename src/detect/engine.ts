@@ -791,9 +791,18 @@ export class DetectionEngine {
   private coreMember(
     p: AccountProfile,
     c: CampaignState,
-    e: { deception: number; trust: number; shape: number; stackDeception: number },
+    e: { deception: number; trust: number; shape: number; stackDeception: number; contentShape: number },
   ): boolean {
-    if (e.deception + e.trust >= this.cfg.verdict.campaignStrongDeception) return true;
+    // A ring of new accounts (sign-up fraud) recruits new accounts: an account that was not fresh at
+    // its first request joins such a campaign only through its identity core (cards, creation
+    // windows, templates), never on deception or shared networks alone. Established customers of a
+    // reseller whose relay a hydra rents rotate user agents and networks and share the reseller's
+    // card too (full preset, seed 2: 56 of them inherited the hydra's block, through its core).
+    const ring = (c.assessment?.freshShare ?? 0) >= this.cfg.verdict.ringFreshShare && this.ageClass(p) !== 0;
+    // ... and only when it asks for distillation-shaped content itself: the reseller's card, relayed
+    // through the same egress, can end up among the ring's identity keys
+    if (ring && e.contentShape < this.cfg.verdict.ringOlderShape) return false;
+    if (!ring && e.deception + e.trust >= this.cfg.verdict.campaignStrongDeception) return true;
     // Sharing the campaign's proxy pool is not enough on its own (VPN exits are shared with the
     // public): the member must also carry net deception of its own, or distillation-shaped use from
     // a client stack that lies about itself. Shape alone is not enough: at scale, many established,
@@ -802,7 +811,7 @@ export class DetectionEngine {
     const ownEvidence =
       e.deception + e.trust >= this.cfg.verdict.campaignDeception || (e.shape >= 0.5 && e.stackDeception > 0);
     const foot = c.assessment?.footprintAsns;
-    if (ownEvidence && foot && foot.length >= 4 && p.asns.values.length >= 4) {
+    if (!ring && ownEvidence && foot && foot.length >= 4 && p.asns.values.length >= 4) {
       let inFoot = 0;
       for (const a of p.asns.values) if (foot.includes(a)) inFoot++;
       if (inFoot / p.asns.values.length >= 0.5) return true;

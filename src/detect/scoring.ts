@@ -21,6 +21,8 @@ export interface AccountEvidence {
   newIdentity: boolean;
   /** Deception in the client stack itself: user agents rotated over one TLS stack, or not matching it. */
   stackDeception: number;
+  /** The content part of shape (reasoning elicitation, template concentration, narrow capability). */
+  contentShape: number;
   reasons: Reason[];
 }
 
@@ -34,6 +36,7 @@ export function accountEvidence(
   const w = cfg.weights;
   const reasons: Reason[] = [];
   let shape = 0;
+  let contentShape = 0;
   let deception = 0;
   let trust = 0;
   const push = (id: string, text: string, weight: number, evidence: () => Record<string, unknown>) => {
@@ -77,6 +80,7 @@ export function accountEvidence(
         share: round(cc.share),
       }));
     }
+    contentShape = shape;
     if (p.gaps.n >= 20) {
       const cv = p.gaps.cv();
       const hours = p.activeHours();
@@ -220,7 +224,16 @@ export function accountEvidence(
     }));
   }
   const newIdentity = (!Number.isNaN(age) && age < cfg.freshDays) || p.flags.creationBurst > 0;
-  return { shape, deception, trust, cotRate: n ? p.cot / n : 0, newIdentity, stackDeception, reasons };
+  return {
+    shape,
+    deception,
+    trust,
+    cotRate: n ? p.cot / n : 0,
+    newIdentity,
+    stackDeception,
+    contentShape,
+    reasons,
+  };
 }
 
 /** The verdict an account earns on its own evidence (campaign membership is applied by the engine). */
