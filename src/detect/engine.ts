@@ -992,7 +992,8 @@ export class DetectionEngine {
    * good, so two operations that share a bridge (a template both use, an HTTP client stack) end up
    * in one cluster; every few passes a cluster that grew is re-partitioned, and a group that is
    * weakly tied to the rest and acts differently becomes a campaign of its own, judged on its own
-   * evidence from then on. The largest group stays with the cluster's campaign.
+   * evidence from then on. The group holding most of the members the cluster's campaign was judged
+   * on keeps that campaign.
    */
   private splitClusters(now: number, out: Decision[]): void {
     const min = this.cfg.splitMinAccounts;
