@@ -14,6 +14,7 @@
 import { createRequire } from "node:module";
 import type { UndirectedGraph as UndirectedGraphType } from "graphology";
 import type louvainModule from "graphology-communities-louvain";
+import { mulberry32 } from "./math.js";
 
 // Both packages are CommonJS whose typings describe an ES default export; load them as CommonJS.
 const require = createRequire(import.meta.url);
@@ -46,17 +47,6 @@ export interface Group {
   members: number[];
   /** Largest rho to any other final group (0 when alone): how strongly it is tied to the rest. */
   tie: number;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

@@ -690,24 +690,7 @@ export class DetectionEngine {
     if (!c) {
       let firstSeen = Number.POSITIVE_INFINITY;
       for (const m of members) firstSeen = Math.min(firstSeen, this.profiles[m]!.firstMs);
-      c = {
-        id: `campaign-${++this.campaignSeq}`,
-        root,
-        firstSeenMs: firstSeen,
-        detectedMs: 0,
-        assessment: null,
-        verdict: "allow",
-        window: { n: 0, cot: 0, templated: 0 },
-        totals: { n: 0, cot: 0, templated: 0 },
-        size: 0,
-        lastPass: 0,
-        lastN: 0,
-        core: new Set(),
-        parent: null,
-        members: [],
-        splitSize: 0,
-      };
-      this.campaigns.set(c.id, c);
+      c = this.newCampaign(root, firstSeen, null);
       this.rootCampaign.set(root, c);
     }
     // Re-judge a known cluster when it gained members or traffic noticeably, and now and then. A
@@ -728,6 +711,29 @@ export class DetectionEngine {
       now,
       out,
     );
+  }
+
+  /** A new campaign, not judged yet; `parent` is the cluster's campaign for one split off it. */
+  private newCampaign(root: number, firstSeenMs: number, parent: string | null): CampaignState {
+    const c: CampaignState = {
+      id: `campaign-${++this.campaignSeq}`,
+      root,
+      firstSeenMs,
+      detectedMs: 0,
+      assessment: null,
+      verdict: "allow",
+      window: { n: 0, cot: 0, templated: 0 },
+      totals: { n: 0, cot: 0, templated: 0 },
+      size: 0,
+      lastPass: 0,
+      lastN: 0,
+      core: new Set(),
+      parent,
+      members: [],
+      splitSize: 0,
+    };
+    this.campaigns.set(c.id, c);
+    return c;
   }
 
   /** Judges a campaign's members as a whole and passes a verdict change on to them. */
@@ -1045,24 +1051,7 @@ export class DetectionEngine {
         if (!sub) {
           let firstSeen = Number.POSITIVE_INFINITY;
           for (const m of group) firstSeen = Math.min(firstSeen, this.profiles[m]!.firstMs);
-          sub = {
-            id: `campaign-${++this.campaignSeq}`,
-            root: c.root,
-            firstSeenMs: firstSeen,
-            detectedMs: 0,
-            assessment: null,
-            verdict: "allow",
-            window: { n: 0, cot: 0, templated: 0 },
-            totals: { n: 0, cot: 0, templated: 0 },
-            size: 0,
-            lastPass: 0,
-            lastN: 0,
-            core: new Set(),
-            parent: c.id,
-            members: [],
-            splitSize: 0,
-          };
-          this.campaigns.set(sub.id, sub);
+          sub = this.newCampaign(c.root, firstSeen, c.id);
           this.subCount++;
         }
         sub.members = group;

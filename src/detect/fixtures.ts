@@ -3,18 +3,10 @@
  * populations come from `distillguard simulate`). Deterministic for a given seed.
  */
 import type { ExchangeEvent } from "../events/types.js";
+import { mulberry32 } from "./math.js";
 
 /** Deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng: (seed: number) => () => number = mulberry32;
 
 const TOPICS = [
   "the history of the printing press",
