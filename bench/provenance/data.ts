@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
+import { mulberry32 } from "../../src/detect/math.js";
 
 /** The data directory, or null when absent. */
 export function dataDir(): string | null {
@@ -73,16 +74,7 @@ export function cleanCollections(dir: string): Collection[] {
 }
 
 /** Seeded PRNG (mulberry32) for reproducible benchmark sampling. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng: (seed: number) => () => number = mulberry32;
 
 /** Count of whitespace-separated words. */
 export function wordCount(text: string): number {
