@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { isEnforced } from "../events/report.js";
 import type { ExchangeEvent } from "../events/types.js";
 import { parseDetectorConfig } from "./config.js";
-import { DetectionEngine } from "./engine.js";
+import { DetectionEngine, dueForJudging } from "./engine.js";
 import {
   accountEvents,
   byTime,
@@ -223,5 +223,47 @@ describe("DetectionEngine on fixtures", () => {
     }
     const report = engine.report();
     for (const a of report.accounts) assert.equal(a.verdict, seen.get(a.account_id) ?? "allow");
+  });
+});
+
+describe("dueForJudging", () => {
+  const judged = {
+    passesSince: 5,
+    enforced: false,
+    members: 40,
+    judgedMembers: 40,
+    exchanges: 4000,
+    judgedExchanges: 4000,
+    evidenceChanges: 7,
+    judgedEvidenceChanges: 7,
+  };
+
+  it("leaves an unchanged cluster alone until 60 passes have gone by", () => {
+    assert.equal(dueForJudging(judged), false);
+    assert.equal(dueForJudging({ ...judged, passesSince: 59 }), false);
+    assert.equal(dueForJudging({ ...judged, passesSince: 60 }), true);
+  });
+
+  it("re-judges an unenforced cluster after 5 passes once its traffic grew by a tenth", () => {
+    assert.equal(dueForJudging({ ...judged, exchanges: 4300 }), false);
+    assert.equal(dueForJudging({ ...judged, exchanges: 4410 }), true);
+    assert.equal(dueForJudging({ ...judged, exchanges: 4410, passesSince: 4 }), false);
+  });
+
+  it("re-judges an unenforced cluster after 5 passes when a member's evidence moved, with no new traffic", () => {
+    // a ring's deception ripens as its accounts rotate networks and clients, at a steady trickle
+    assert.equal(dueForJudging({ ...judged, evidenceChanges: 8 }), true);
+    assert.equal(dueForJudging({ ...judged, evidenceChanges: 8, passesSince: 4 }), false);
+  });
+
+  it("re-judges at once when the cluster gained a tenth more members", () => {
+    assert.equal(dueForJudging({ ...judged, passesSince: 0, members: 46 }), true);
+    assert.equal(dueForJudging({ ...judged, passesSince: 0, members: 45 }), false);
+  });
+
+  it("re-judges an enforced cluster only every 60 passes unless it grew in members", () => {
+    const enforced = { ...judged, enforced: true, exchanges: 9000, evidenceChanges: 20 };
+    assert.equal(dueForJudging({ ...enforced, passesSince: 59 }), false);
+    assert.equal(dueForJudging({ ...enforced, passesSince: 60 }), true);
   });
 });

@@ -63,6 +63,8 @@ interface CampaignState {
   lastPass: number;
   /** The cluster's exchange count when it was last judged. */
   lastN: number;
+  /** The cluster's count of member evidence changes when it was last judged. */
+  lastEvidence: number;
   /** Identity / content keys owned by the campaign (see campaigns.ts). */
   core: Set<number>;
   /** For a campaign split off a cluster: the cluster's campaign, and the members (account indexes). */
@@ -80,6 +82,32 @@ const rank = (v: Verdict) => VERDICT_ORDER.indexOf(v);
 const BROWSER = /^browser-/;
 
 /** Share of an account's requests on a template key (system-prompt keys count as all requests). */
+/** What a judged cluster has gained since it was last judged (see `dueForJudging`). */
+export interface SinceJudged {
+  passesSince: number;
+  enforced: boolean;
+  members: number;
+  judgedMembers: number;
+  /** Exchanges of the cluster, now and when last judged. */
+  exchanges: number;
+  judgedExchanges: number;
+  /** Count of member evidence-level changes, now and when last judged. */
+  evidenceChanges: number;
+  judgedEvidenceChanges: number;
+}
+
+/**
+ * Whether a cluster judged before is judged again in this pass: at once when it gained a tenth more
+ * members; an unenforced one every 5 passes once its traffic grew by a tenth or a member's own
+ * evidence moved; otherwise every 60 passes.
+ */
+export function dueForJudging(s: SinceJudged): boolean {
+  if (s.members >= s.judgedMembers * 1.1 + 2) return true;
+  const changed =
+    s.exchanges >= s.judgedExchanges * 1.1 + 10 || s.evidenceChanges !== s.judgedEvidenceChanges;
+  return s.passesSince >= (s.enforced ? 60 : changed ? 5 : 60);
+}
+
 function templateShare(p: AccountProfile, key: number): number {
   const raw = key % 0x100000000;
   let c = 0;
@@ -143,6 +171,8 @@ export class DetectionEngine {
   private readonly parent: number[] = [];
   /** Exchanges per union-find root (the cluster's traffic so far), kept up to date on union. */
   private readonly clusterN: number[] = [];
+  /** Per cluster root: how often a member's own evidence moved to another level (see evaluate). */
+  private readonly clusterEvidence: number[] = [];
   private readonly clusterMembers = new Map<number, number[]>();
   private readonly campaigns = new Map<string, CampaignState>();
   private readonly rootCampaign = new Map<number, CampaignState>();
@@ -205,6 +235,7 @@ export class DetectionEngine {
       this.byId.set(f.accountId, p);
       this.parent.push(p.index);
       this.clusterN.push(0);
+      this.clusterEvidence.push(0);
     }
     this.clusterN[this.find(p.index)]!++;
     let first = this.modelFirstSeen.get(f.model);
@@ -421,6 +452,8 @@ export class DetectionEngine {
     this.parent[rb] = ra;
     this.clusterN[ra]! += this.clusterN[rb]!;
     this.clusterN[rb] = 0;
+    this.clusterEvidence[ra]! += this.clusterEvidence[rb]!;
+    this.clusterEvidence[rb] = 0;
     for (const x of small) big.push(x);
     this.clusterMembers.set(ra, big);
     this.clusterMembers.delete(rb);
@@ -694,17 +727,29 @@ export class DetectionEngine {
       this.rootCampaign.set(root, c);
     }
     // Re-judge a known cluster when it gained members or traffic noticeably, and now and then. A
-    // cluster that is not enforced yet is re-judged more often, but only once its traffic has grown:
-    // judging an unchanged cluster again cannot change its verdict (most such clusters are small
-    // and legitimate, and were most of the engine's time).
+    // cluster that is not enforced yet is re-judged more often, but only once its traffic has grown
+    // or a member's own evidence has moved (a ring's deception ripens as its members rotate and
+    // fail over, with little traffic): judging an unchanged cluster again cannot change its verdict
+    // (most such clusters are small and legitimate, and were most of the engine's time).
     const n = this.clusterN[root]!;
-    if (c.assessment && members.length < c.size * 1.1 + 2) {
-      const since = this.passes - c.lastPass;
-      const grew = n >= c.lastN * 1.1 + 10;
-      if (since < (isEnforced(c.verdict) ? 60 : grew ? 5 : 60)) return;
-    }
+    const evidence = this.clusterEvidence[root]!;
+    if (
+      c.assessment &&
+      !dueForJudging({
+        passesSince: this.passes - c.lastPass,
+        enforced: isEnforced(c.verdict),
+        members: members.length,
+        judgedMembers: c.size,
+        exchanges: n,
+        judgedExchanges: c.lastN,
+        evidenceChanges: evidence,
+        judgedEvidenceChanges: c.lastEvidence,
+      })
+    )
+      return;
     c.lastPass = this.passes;
     c.lastN = n;
+    c.lastEvidence = evidence;
     this.judge(
       c,
       members.map((m) => this.profiles[m]!),
@@ -727,6 +772,7 @@ export class DetectionEngine {
       size: 0,
       lastPass: 0,
       lastN: 0,
+      lastEvidence: 0,
       core: new Set(),
       parent,
       members: [],
@@ -851,6 +897,14 @@ export class DetectionEngine {
 
   private evaluate(p: AccountProfile, now: number, out: Decision[]): void {
     let e = accountEvidence(p, this.cfg, this.abused, false);
+    // a quarter-point step in the account's deception or shape marks its cluster for re-judging
+    const level =
+      Math.min(255, Math.floor(4 * Math.max(0, e.deception + e.trust))) * 256 +
+      Math.min(255, Math.floor(4 * e.shape));
+    if (level !== p.evidenceLevel) {
+      p.evidenceLevel = level;
+      this.clusterEvidence[this.find(p.index)]!++;
+    }
     let verdict = individualVerdict(e, p.n, this.cfg);
     let protect = isEnforced(verdict) && p.cot / Math.max(1, p.n) >= this.cfg.verdict.protectCotRate;
     const c = p.campaignId !== null ? this.campaignFor(p) : null;
@@ -1060,6 +1114,7 @@ export class DetectionEngine {
       // the cluster's campaign is judged again on the members it kept
       c.lastPass = this.passes;
       c.lastN = this.clusterN[this.find(c.root)]!;
+      c.lastEvidence = this.clusterEvidence[this.find(c.root)]!;
       this.judge(
         c,
         groups[main]!.members.map((m) => this.profiles[m]!),

@@ -88,6 +88,8 @@ export class AccountProfile {
   /** Campaign this account was separated into when its cluster was split (communities.ts). */
   sub: string | null = null;
   firstFlaggedMs = 0;
+  /** Coarse level of the account's own evidence at its last evaluation (see engine `evaluate`). */
+  evidenceLevel = 0;
   /** n at the last evaluation. */
   evaluatedAt = 0;
 
