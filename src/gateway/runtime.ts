@@ -35,6 +35,8 @@ export interface RuntimeOptions {
    * it. Default: the wall clock.
    */
   clock?: ClockSpec | null;
+  /** An IP database already loaded (used instead of loading one when `edge.ip_database` is on). */
+  ipDatabase?: IpDatabase | null;
   /** Called with every verdict change the live detector makes (after the gateway applied it). */
   decisionListeners?: ((d: Decision) => void)[];
   /** Serve the analyst console at /console (default on); `secureCookies` behind a TLS proxy. */
@@ -49,6 +51,11 @@ export interface Runtime {
   alerts: WebhookDispatcher;
   mock: MockUpstream | null;
   console: ConsoleApp | null;
+  /**
+   * Settles once the IP database (country, ASN, network class) is loaded, or failed to load, or at
+   * once when it is off; requests served before that carry only what the edge headers say.
+   */
+  ipDatabaseReady: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -148,9 +155,12 @@ export async function startRuntime(cfg: GatewayConfig, opts: RuntimeOptions = {}
   const edge = compileEdge(config);
   // The IP database loads in the background (a few seconds); until then lookups give nulls.
   let ipdb: IpDatabase | null = null;
-  if (config.edge.ip_database) {
+  let ipDatabaseReady = Promise.resolve();
+  if (config.edge.ip_database && opts.ipDatabase) {
+    ipdb = opts.ipDatabase;
+  } else if (config.edge.ip_database) {
     const db = new IpDatabase({ datacenterRangesFile: config.edge.datacenter_ranges_file });
-    db.load().then(
+    ipDatabaseReady = db.load().then(
       () => {
         ipdb = db;
       },
@@ -196,6 +206,7 @@ export async function startRuntime(cfg: GatewayConfig, opts: RuntimeOptions = {}
     alerts,
     mock,
     console: consoleApp,
+    ipDatabaseReady,
     async close() {
       await gateway.close();
       await detector?.close();

@@ -3,6 +3,7 @@ import { existsSync, rmSync } from "node:fs";
 import { generatePassword } from "../../console/users.js";
 import { ConfigError } from "../../core/errors.js";
 import { parseGatewayConfig } from "../../gateway/config.js";
+import { IpDatabase } from "../../gateway/edge/ipdb.js";
 import type { KeyStore } from "../../gateway/keys/store.js";
 import { startRuntime } from "../../gateway/runtime.js";
 import { replay } from "../../sim/live/replay.js";
@@ -81,7 +82,9 @@ export const register: Register = (program) => {
       const cfg = parseGatewayConfig({
         listen: { host: "127.0.0.1", port: Number(o.port) },
         state_dir: o.stateDir,
-        edge: { trusted_proxies: ["loopback"], ...EDGE, ip_database: false },
+        // The IP database classifies client networks (datacenter, VPN, residential) as it would in
+        // production; the simulator draws its IPs from the same public tables.
+        edge: { trusted_proxies: ["loopback"], ...EDGE, ip_database: true },
         // Generous production-tier limits: the demo is about detection, not the per-account rate limit.
         policy: {
           account_limits: {
@@ -93,6 +96,11 @@ export const register: Register = (program) => {
       });
       const corpus = o.corpus ?? (existsSync("../shared/data/prompts") ? "../shared/data" : null);
       const source = promptSource(corpus ?? undefined);
+      // loaded before the simulated clock starts, so that no early request goes unclassified
+      const ipDatabase = new IpDatabase({ datacenterRangesFile: cfg.edge.datacenter_ranges_file });
+      await ipDatabase.load().catch((err: unknown) => {
+        process.stderr.write(`distillguard: IP database not loaded: ${(err as Error).message}\n`);
+      });
       const simStart = Math.floor(Date.now() / 60_000) * 60_000;
       const sim = setup(
         { ...preset, campaigns: preset.campaigns.map((c) => ({ ...c, banRate: 0 })) },
@@ -107,6 +115,7 @@ export const register: Register = (program) => {
         mock: { corpusDir: null, chunkDelayMs: 0 },
         adminToken,
         clock,
+        ipDatabase: ipDatabase.loaded ? ipDatabase : null,
       });
       const log = (s: string) => process.stderr.write(`${s}\n`);
       const g = runtime.gateway;
