@@ -128,6 +128,8 @@ export const DetectorConfigSchema = z
         ringFreshShare: num(0.7),
         /** Content shape (reasoning, templates, narrow capability) an older account needs of its own to inherit a ring's verdict. */
         ringOlderShape: num(0.5),
+        /** Age at first use (days) below which an account of a ring's enforced client stack counts as minted for the ring: its verification earns it no trust. */
+        recruitMaxAgeDays: num(1),
         /** Net deception (deception + trust) at which one account is throttled on its own, whatever its content. */
         fraudThrottle: num(3.5),
         /** Net deception at which one account is blocked on its own. */

@@ -850,18 +850,30 @@ export class DetectionEngine {
     // windows, templates), never on deception or shared networks alone. Established customers of a
     // reseller whose relay a hydra rents rotate user agents and networks and share the reseller's
     // card too (full preset, seed 2: 56 of them inherited the hydra's block, through its core).
-    const ring = (c.assessment?.freshShare ?? 0) >= this.cfg.verdict.ringFreshShare && this.ageClass(p) !== 0;
+    const freshRing = (c.assessment?.freshShare ?? 0) >= this.cfg.verdict.ringFreshShare;
+    const ring = freshRing && this.ageClass(p) !== 0;
+    // An account minted for such a ring (first used within a day of its creation, on the client
+    // stack the ring's enforced accounts run) came verified the way its siblings did (verification
+    // is bought or farmed with the account): for it, verification is no evidence of good faith.
+    // Fresh VPN users on a ring's exits keep it: medium seed 1 blocked two of them (7.7 and 12 days
+    // old, one on the ring's SDK version) when any fresh account on any stack counted.
+    const recruit =
+      freshRing &&
+      p.verified === true &&
+      p.ageAtFirstUseDays() < this.cfg.verdict.recruitMaxAgeDays &&
+      this.onEnforcedStack(p);
+    const trust = recruit ? e.trust - this.cfg.weights.verified : e.trust;
     // ... and only when it asks for distillation-shaped content itself: the reseller's card, relayed
     // through the same egress, can end up among the ring's identity keys
     if (ring && e.contentShape < this.cfg.verdict.ringOlderShape) return false;
-    if (!ring && e.deception + e.trust >= this.cfg.verdict.campaignStrongDeception) return true;
+    if (!ring && e.deception + trust >= this.cfg.verdict.campaignStrongDeception) return true;
     // Sharing the campaign's proxy pool is not enough on its own (VPN exits are shared with the
     // public): the member must also carry net deception of its own, or distillation-shaped use from
     // a client stack that lies about itself. Shape alone is not enough: at scale, many established,
     // verified VPN users who ask for step-by-step answers through honest SDKs rotate over the same
     // commercial exits as a campaign (full preset, seed 1: 87 of them were blocked that way).
     const ownEvidence =
-      e.deception + e.trust >= this.cfg.verdict.campaignDeception || (e.shape >= 0.5 && e.stackDeception > 0);
+      e.deception + trust >= this.cfg.verdict.campaignDeception || (e.shape >= 0.5 && e.stackDeception > 0);
     const foot = c.assessment?.footprintAsns;
     if (!ring && ownEvidence && foot && foot.length >= 4 && p.asns.values.length >= 4) {
       let inFoot = 0;
@@ -893,6 +905,30 @@ export class DetectionEngine {
       score += typeWeight(t, w);
     }
     return score >= this.cfg.verdict.coreMatch;
+  }
+
+  /**
+   * Whether the account's client stack (TLS + user agent) is mostly seen on enforced accounts: the
+   * stack a ring runs on, not a popular SDK (whose holders are mostly customers in good standing).
+   * Looks at up to 32 holders spread over the key's holder list.
+   */
+  private onEnforcedStack(p: AccountProfile): boolean {
+    for (let i = 0; i < p.keys.length; i++) {
+      if (p.keyTypes[i] !== KeyType.tlsUa) continue;
+      const holders = this.index.buckets.get(p.keys[i]!)?.members;
+      if (!holders || holders.length < 6) continue;
+      const step = Math.max(1, Math.floor(holders.length / 32));
+      let seen = 0;
+      let enforced = 0;
+      for (let j = 0; j < holders.length && seen < 32; j += step) {
+        const q = this.profiles[holders[j]!]!;
+        if (q === p) continue;
+        seen++;
+        if (isEnforced(q.verdict)) enforced++;
+      }
+      if (seen >= 5 && enforced >= 0.5 * seen) return true;
+    }
+    return false;
   }
 
   private evaluate(p: AccountProfile, now: number, out: Decision[]): void {
