@@ -13,6 +13,7 @@ import {
   hydraAccounts,
   hydraPrompt,
   legitAccounts,
+  organicPrompt,
   resellerAccounts,
   rng,
   T0,
@@ -206,6 +207,87 @@ describe("DetectionEngine on fixtures", () => {
     for (const a of report.accounts) {
       if (a.account_id.startsWith("op")) assert.ok(isEnforced(a.verdict), `${a.account_id} is ${a.verdict}`);
       if (a.account_id.startsWith("legit-")) assert.ok(!isEnforced(a.verdict), a.account_id);
+    }
+  });
+
+  it("passes a ring's block to accounts minted for it on its stack, not to older or other-stack newcomers", () => {
+    // A ring of fresh accounts on one relay (four /24s) and one honest but distinctive client stack;
+    // from hour 5 newcomers appear one by one on the same relay, each verified and created minutes
+    // before its first request: recruits on the ring's stack, fresh users 8-12 days old on the same
+    // stack, and on-the-spot accounts with an SDK stack of their own. None shares a card, a creation
+    // window or a template with the ring.
+    const NODE_TLS = "t13d1712h2_5b57614c22b0_3d5424432f57";
+    const DAY = 24 * HOUR;
+    for (const seed of [1, 2, 3]) {
+      const r = rng(seed);
+      const relay = (k: number) => `198.18.${k % 4}.${10 + Math.floor(r() * 200)}`;
+      const ring = hydraAccounts(20, r, "ring").map((a) => ({
+        ...a,
+        uas: ["node"],
+        tls: NODE_TLS,
+        ips: [0, 1, 2, 3, 4, 5, 6, 7].map(relay),
+      }));
+      const newcomer = (
+        prefix: string,
+        i: number,
+        createdMs: number,
+        ua: string,
+        tls: string,
+      ): FixtureAccount => ({
+        id: `${prefix}-${i}`,
+        org: null,
+        createdAt: new Date(createdMs).toISOString(),
+        verified: true,
+        payment: `pay-${prefix}-${i}`,
+        email: `uni${prefix}${i}.edu`,
+        tier: "education",
+        ips: [0, 1, 2, 3, 4, 5, 6, 7].map(relay),
+        uas: [ua],
+        tls,
+        country: "SG",
+        prompt: organicPrompt,
+        every: 60,
+        jitter: 0.5,
+      });
+      const T2 = T0 + 5 * HOUR;
+      const GAP = 45 * 60_000;
+      const lists = [
+        ...legitAccounts(60, r).map((a) => accountEvents(a, T0, 300, r)),
+        ...ring.map((a) => accountEvents(a, T0 + HOUR, 150, r)),
+      ];
+      for (let i = 0; i < 6; i++) {
+        const t = T2 + i * GAP;
+        const recruit = newcomer("recruit", i, t - 20 * 60_000, "node", NODE_TLS);
+        const older = newcomer("older", i, t - (8 + i * 0.7) * DAY, "node", NODE_TLS);
+        const own = newcomer(
+          "ownstack",
+          i,
+          t,
+          "anthropic-python/0.40.0",
+          "t13d1516h2_8daaf6152771_02713d6af862",
+        );
+        lists.push(accountEvents(recruit, t, 60, r), accountEvents(older, t + 10 * 60_000, 60, r));
+        lists.push(accountEvents(own, t + 20 * 60_000, 60, r));
+      }
+      // the relay's hosting network, as an IP database would classify it
+      const events = byTime(lists).map((e) =>
+        e.account_id.startsWith("legit-") ? e : { ...e, client: { ...e.client, network: "datacenter" } },
+      );
+      const report = run(events);
+      const of = (prefix: string) => report.accounts.filter((a) => a.account_id.startsWith(`${prefix}-`));
+      const ringCampaign = of("ring")[0]!.campaign_id;
+      assert.ok(
+        ringCampaign && of("ring").every((a) => isEnforced(a.verdict)),
+        `seed ${seed}: ring enforced`,
+      );
+      for (const a of of("recruit")) {
+        assert.ok(isEnforced(a.verdict), `seed ${seed}: ${a.account_id} is ${a.verdict}`);
+        assert.equal(a.campaign_id, ringCampaign, `seed ${seed}: ${a.account_id} joins the ring's campaign`);
+      }
+      for (const a of [...of("older"), ...of("ownstack"), ...of("legit")]) {
+        const why = (a.reasons as { id: string }[]).map((x) => x.id).join();
+        assert.ok(!isEnforced(a.verdict), `seed ${seed}: ${a.account_id} is ${a.verdict} (${why})`);
+      }
     }
   });
 
