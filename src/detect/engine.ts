@@ -1009,7 +1009,8 @@ export class DetectionEngine {
 
   /**
    * The detection report: every account seen (allow included, with the evidence that kept it there)
-   * and every campaign that reached monitor or stronger and is not a declared organisation.
+   * and every campaign that reached monitor or stronger, is not a declared organisation and has at
+   * least one account of its own.
    */
   report(): DetectionReport {
     const iso = (ms: number) => (ms ? new Date(ms).toISOString() : null);
@@ -1035,6 +1036,8 @@ export class DetectionEngine {
     }
     const campaigns: CampaignReport[] = [];
     for (const c of reported.values()) {
+      // a cluster none of whose accounts belongs to it (they share only its network) names no one
+      if (!campaignMembers.has(c.id)) continue;
       const a = c.assessment!;
       const reasons: Reason[] = c.parent
         ? [
