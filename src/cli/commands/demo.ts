@@ -22,6 +22,7 @@ interface DemoOptions {
   seed: string;
   speed: string;
   corpus?: string;
+  start?: string;
   keep: boolean;
   exit: boolean;
 }
@@ -67,6 +68,10 @@ export const register: Register = (program) => {
     .option("--seed <n>", "simulation seed", "1")
     .option("--speed <x>", "simulated seconds per wall second", "300")
     .option("--corpus <dir>", "draw prompts from a real corpus (default: ../shared/data when present)")
+    .option(
+      "--start <iso>",
+      "simulated start time (default: now, to the minute); traffic follows the hour of day, so two runs compare only with the same start",
+    )
     .option("--keep", "keep the previous demo state", false)
     .option("--exit", "exit when the simulated traffic ends instead of serving on", false)
     .action(async (o: DemoOptions) => {
@@ -78,6 +83,10 @@ export const register: Register = (program) => {
       if (!(speed > 0)) throw new ConfigError(`--speed must be positive (got ${o.speed})`);
       const seed = Number(o.seed);
       if (!Number.isInteger(seed)) throw new ConfigError(`--seed must be an integer (got ${o.seed})`);
+      const start = o.start === undefined ? null : Date.parse(o.start);
+      if (start !== null && !Number.isFinite(start)) {
+        throw new ConfigError(`--start must be an ISO 8601 time (got ${o.start})`);
+      }
       if (!o.keep) rmSync(o.stateDir, { recursive: true, force: true });
       const cfg = parseGatewayConfig({
         listen: { host: "127.0.0.1", port: Number(o.port) },
@@ -101,7 +110,7 @@ export const register: Register = (program) => {
       await ipDatabase.load().catch((err: unknown) => {
         process.stderr.write(`distillguard: IP database not loaded: ${(err as Error).message}\n`);
       });
-      const simStart = Math.floor(Date.now() / 60_000) * 60_000;
+      const simStart = start ?? Math.floor(Date.now() / 60_000) * 60_000;
       const sim = setup(
         { ...preset, campaigns: preset.campaigns.map((c) => ({ ...c, banRate: 0 })) },
         seed,
