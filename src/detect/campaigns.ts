@@ -84,6 +84,7 @@ export function assessCluster(
   let verified = 0;
   let fresh = 0;
   let deceptionSum = 0;
+  let freshVerifiedGain = 0;
   const keyCounts = new Map<number, number>();
   const sigCounts = new Map<number, number>();
   let sigMembers = 0;
@@ -100,6 +101,11 @@ export function assessCluster(
     if (!Number.isNaN(age) && age < cfg.freshDays) fresh++;
     const ev = accountEvidence(p, cfg, ctx.abused, false);
     deceptionSum += Math.max(0, ev.deception + ev.trust);
+    // what verification earned a fresh member (taken back below if the cluster is a fresh ring)
+    if (p.verified === true && !Number.isNaN(age) && age < cfg.freshDays) {
+      freshVerifiedGain +=
+        Math.max(0, ev.deception + ev.trust - cfg.weights.verified) - Math.max(0, ev.deception + ev.trust);
+    }
     // members of a declared, verified organisation never lend their keys to a signature
     const lends = !(p.orgId && p.verified === true);
     if (lends) sigMembers++;
@@ -268,7 +274,10 @@ export function assessCluster(
       },
     );
   }
-  const meanDeception = deceptionSum / m;
+  // In a ring of new accounts of distinct identities, verification came with the accounts (bought or
+  // farmed at scale): it earns its fresh members no trust.
+  const ring = covert && fresh / m >= cfg.verdict.ringFreshShare;
+  const meanDeception = (deceptionSum + (ring ? freshVerifiedGain : 0)) / m;
   if (meanDeception > 0.3) {
     add("campaign.member_deception", "Members carry deception evidence", Math.min(1.5, meanDeception), {
       mean_member_deception: round(meanDeception),
