@@ -205,6 +205,11 @@ describe("DetectionEngine on fixtures", () => {
     const reasons = report.campaigns.map((c) => (c.reasons as { id: string }[])[0]!.id);
     assert.equal(reasons.filter((id) => id === "campaign.split").length, 1, reasons.join());
     for (const a of report.accounts) {
+      // an account enforced before the split names the campaign it is in now
+      const first = (a.reasons as { id: string; evidence?: Record<string, unknown> }[])[0];
+      if (a.campaign_id && first?.id === "campaign.member") {
+        assert.equal(first.evidence?.campaign_id, a.campaign_id, a.account_id);
+      }
       if (a.account_id.startsWith("op")) assert.ok(isEnforced(a.verdict), `${a.account_id} is ${a.verdict}`);
       if (a.account_id.startsWith("legit-")) assert.ok(!isEnforced(a.verdict), a.account_id);
     }
@@ -289,6 +294,40 @@ describe("DetectionEngine on fixtures", () => {
         assert.ok(!isEnforced(a.verdict), `seed ${seed}: ${a.account_id} is ${a.verdict} (${why})`);
       }
     }
+  });
+
+  it("names the campaign an account is in now when the one it was enforced with merged into it", () => {
+    // Two operations are enforced as two campaigns; hours later two accounts pay with a card of
+    // each and sit on both proxy pools, and the clusters merge (the older campaign is kept).
+    const r = rng(22);
+    const opA = hydraAccounts(20, r, "opa");
+    const opB = hydraAccounts(20, r, "opb").map((a, i) => ({
+      ...a,
+      createdAt: new Date(T0 - 6 * 86_400_000 + i * 15_000).toISOString(),
+      ips: [0, 1, 2, 3, 4, 5, 6, 7].map((k) => `198.18.${(i + k) % 4}.${1 + Math.floor(r() * 250)}`),
+    }));
+    const bridges = [0, 1].map((i) => ({
+      ...opB[i]!,
+      id: `bridge-${i}`,
+      payment: i === 0 ? opA[0]!.payment : opB[0]!.payment,
+      ips: [...opA[0]!.ips.slice(0, 4), ...opB[0]!.ips.slice(0, 4)],
+    }));
+    const report = run(
+      byTime([
+        ...legitAccounts(40, r).map((a) => accountEvents(a, T0, 40, r)),
+        ...opA.map((a) => accountEvents(a, T0 + HOUR, 150, r)),
+        ...opB.map((a) => accountEvents(a, T0 + 2 * HOUR, 150, r)),
+        ...bridges.map((a) => accountEvents(a, T0 + 5 * HOUR, 150, r)),
+      ]),
+    );
+    let renamed = 0;
+    for (const a of report.accounts) {
+      const first = (a.reasons as { id: string; text: string; evidence?: Record<string, unknown> }[])[0];
+      if (!a.campaign_id || first?.id !== "campaign.member") continue;
+      assert.equal(first.evidence?.campaign_id, a.campaign_id, `${a.account_id}: ${first.text}`);
+      if (first.evidence?.enforced_as !== undefined) renamed++;
+    }
+    assert.ok(renamed > 0, "some accounts were enforced with a campaign that has since merged");
   });
 
   it("returns verdict changes from ingest as they happen", () => {

@@ -1067,7 +1067,21 @@ export class DetectionEngine {
     for (const p of this.profiles) {
       // Enforced accounts keep the reasons they had when first enforced; others show their evidence
       // now (an allowed account's reasons say why it was allowed: trust, weak shape).
-      const reasons: Reason[] = p.flagReasons ?? accountEvidence(p, this.cfg, this.abused).reasons;
+      let reasons: Reason[] = p.flagReasons ?? accountEvidence(p, this.cfg, this.abused).reasons;
+      // the campaign it was enforced with may since have been merged or split: name the one it is in now
+      const was = reasons[0]?.id === "campaign.member" ? reasons[0].evidence?.campaign_id : undefined;
+      const now = cidOf[p.index];
+      if (typeof was === "string" && now && was !== now) {
+        const first = reasons[0]!;
+        reasons = [
+          {
+            ...first,
+            text: `Member of ${now} (enforced as a member of ${was})`,
+            evidence: { ...first.evidence, campaign_id: now, enforced_as: was },
+          },
+          ...reasons.slice(1),
+        ];
+      }
       const v: AccountVerdict = {
         account_id: p.id,
         verdict: p.verdict,
