@@ -941,6 +941,8 @@ export class DetectionEngine {
       p.evidenceLevel = level;
       this.clusterEvidence[this.find(p.index)]!++;
     }
+    // a blocked account stays blocked (enforcement is sticky, below): nothing more to decide
+    if (p.verdict === "block") return;
     let verdict = individualVerdict(e, p.n, this.cfg);
     let protect = isEnforced(verdict) && p.cot / Math.max(1, p.n) >= this.cfg.verdict.protectCotRate;
     const c = p.campaignId !== null ? this.campaignFor(p) : null;
