@@ -35,7 +35,7 @@ export interface RuntimeOptions {
    * it. Default: the wall clock.
    */
   clock?: ClockSpec | null;
-  /** An IP database already loaded (used instead of loading one when `edge.ip_database` is on). */
+  /** An IP database to use (loaded or loading) instead of a new one when `edge.ip_database` is on. */
   ipDatabase?: IpDatabase | null;
   /** Called with every verdict change the live detector makes (after the gateway applied it). */
   decisionListeners?: ((d: Decision) => void)[];
@@ -156,10 +156,10 @@ export async function startRuntime(cfg: GatewayConfig, opts: RuntimeOptions = {}
   // The IP database loads in the background (a few seconds); until then lookups give nulls.
   let ipdb: IpDatabase | null = null;
   let ipDatabaseReady = Promise.resolve();
-  if (config.edge.ip_database && opts.ipDatabase) {
-    ipdb = opts.ipDatabase;
-  } else if (config.edge.ip_database) {
-    const db = new IpDatabase({ datacenterRangesFile: config.edge.datacenter_ranges_file });
+  if (config.edge.ip_database) {
+    // a database handed in may be loaded already (load() returns the same promise every time)
+    const db =
+      opts.ipDatabase ?? new IpDatabase({ datacenterRangesFile: config.edge.datacenter_ranges_file });
     ipDatabaseReady = db.load().then(
       () => {
         ipdb = db;

@@ -107,9 +107,8 @@ export const register: Register = (program) => {
       const source = promptSource(corpus ?? undefined);
       // loaded before the simulated clock starts, so that no early request goes unclassified
       const ipDatabase = new IpDatabase({ datacenterRangesFile: cfg.edge.datacenter_ranges_file });
-      await ipDatabase.load().catch((err: unknown) => {
-        process.stderr.write(`distillguard: IP database not loaded: ${(err as Error).message}\n`);
-      });
+      // (a failure is reported by the runtime below, which then serves without it)
+      await ipDatabase.load().catch(() => {});
       const simStart = start ?? Math.floor(Date.now() / 60_000) * 60_000;
       const sim = setup(
         { ...preset, campaigns: preset.campaigns.map((c) => ({ ...c, banRate: 0 })) },
@@ -124,7 +123,7 @@ export const register: Register = (program) => {
         mock: { corpusDir: null, chunkDelayMs: 0 },
         adminToken,
         clock,
-        ipDatabase: ipDatabase.loaded ? ipDatabase : null,
+        ipDatabase,
       });
       const log = (s: string) => process.stderr.write(`${s}\n`);
       const g = runtime.gateway;
