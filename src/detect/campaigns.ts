@@ -98,13 +98,14 @@ export function assessCluster(
     orgCounts.set(org, (orgCounts.get(org) ?? 0) + 1);
     if (p.verified === true) verified++;
     const age = p.ageAtFirstUseDays();
-    if (!Number.isNaN(age) && age < cfg.freshDays) fresh++;
+    const isFresh = !Number.isNaN(age) && age < cfg.freshDays;
+    if (isFresh) fresh++;
     const ev = accountEvidence(p, cfg, ctx.abused, false);
-    deceptionSum += Math.max(0, ev.deception + ev.trust);
+    const net = Math.max(0, ev.deception + ev.trust);
+    deceptionSum += net;
     // what verification earned a fresh member (taken back below if the cluster is a fresh ring)
-    if (p.verified === true && !Number.isNaN(age) && age < cfg.freshDays) {
-      freshVerifiedGain +=
-        Math.max(0, ev.deception + ev.trust - cfg.weights.verified) - Math.max(0, ev.deception + ev.trust);
+    if (isFresh && p.verified === true) {
+      freshVerifiedGain += Math.max(0, ev.deception + ev.trust - cfg.weights.verified) - net;
     }
     // members of a declared, verified organisation never lend their keys to a signature
     const lends = !(p.orgId && p.verified === true);
