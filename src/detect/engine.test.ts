@@ -121,6 +121,35 @@ describe("DetectionEngine on fixtures", () => {
     assert.ok(hydraCampaign && !hydraCampaign.accounts.some((id) => id.startsWith("reseller-")));
   });
 
+  for (const seed of [7, 8, 9]) {
+    it(`keeps a reseller with one new account out of a hydra on its relay (seed ${seed})`, () => {
+      // The reseller's customers are established and share its card; one of its accounts is a week
+      // old, so network infrastructure alone (rotating over the relay's prefixes) links it to the
+      // hydra's new accounts, and the card would pull every customer in with it.
+      const r = rng(seed);
+      const hydra = hydraAccounts(20, r);
+      const relayIps = hydra.flatMap((a) => a.ips);
+      const reseller = resellerAccounts(12, relayIps, r).map((a, i) => ({
+        ...a,
+        ...(i === 0 ? { createdAt: new Date(T0 - 7 * 86_400_000).toISOString(), ips: hydra[0]!.ips } : {}),
+      }));
+      const events = byTime([
+        ...legitAccounts(60, r).map((a) => accountEvents(a, T0, 40, r)),
+        ...reseller.map((a) => accountEvents(a, T0 + HOUR / 2, 120, r)),
+        ...hydra.map((a) => accountEvents(a, T0 + HOUR, 150, r)),
+      ]);
+      const report = run(events);
+      const enforced = (prefix: string) =>
+        report.accounts.filter((a) => a.account_id.startsWith(prefix) && isEnforced(a.verdict)).length;
+      assert.equal(enforced("hydra-"), 20, "every hydra account enforced");
+      // (with infraOnlyFreshGap 1, i.e. the rule off, all 12 reseller accounts are enforced)
+      assert.ok(
+        enforced("reseller-") <= 1,
+        `${enforced("reseller-")} reseller accounts enforced (at most the new one)`,
+      );
+    });
+  }
+
   it("does not pass a proxy-pool campaign's block to established, verified VPN users with honest clients", () => {
     // A hydra of fresh accounts rotating over a commercial VPN's exits, and long-standing verified
     // customers of the same VPN who use the same public tutor prompt (step-by-step answers) through

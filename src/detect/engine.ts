@@ -173,6 +173,8 @@ export class DetectionEngine {
   private readonly clusterN: number[] = [];
   /** Per cluster root: how often a member's own evidence moved to another level (see evaluate). */
   private readonly clusterEvidence: number[] = [];
+  /** Per cluster root: members that were fresh at their first request (see ageClass). */
+  private readonly clusterFresh: number[] = [];
   private readonly clusterMembers = new Map<number, number[]>();
   private readonly campaigns = new Map<string, CampaignState>();
   private readonly rootCampaign = new Map<number, CampaignState>();
@@ -194,6 +196,8 @@ export class DetectionEngine {
   private nowMs = 0;
   private lastPassMs = 0;
   private passes = 0;
+  /** Whether the last linkWeight call found network infrastructure only (no identity evidence). */
+  private infraOnly = false;
   private campaignSeq = 0;
   private events = 0;
   private newModelEvents = 0;
@@ -236,6 +240,7 @@ export class DetectionEngine {
       this.parent.push(p.index);
       this.clusterN.push(0);
       this.clusterEvidence.push(0);
+      this.clusterFresh.push(0);
     }
     this.clusterN[this.find(p.index)]!++;
     let first = this.modelFirstSeen.get(f.model);
@@ -247,6 +252,10 @@ export class DetectionEngine {
     if (newModel) this.newModelEvents++;
     const wasBanned = p.bannedMs !== 0;
     p.update(f, f.country !== "" && this.restricted.has(f.country), newModel);
+    if (!p.ageCounted && !Number.isNaN(p.createdMs)) {
+      p.ageCounted = true;
+      if (this.ageClass(p) === 0) this.clusterFresh[this.find(p.index)]!++;
+    }
     if (!wasBanned && p.bannedMs !== 0) this.bans.push({ idx: p.index, t });
     const keysBefore = p.keys.length;
     const joined = this.addKeys(p, f);
@@ -454,6 +463,8 @@ export class DetectionEngine {
     this.clusterN[rb] = 0;
     this.clusterEvidence[ra]! += this.clusterEvidence[rb]!;
     this.clusterEvidence[rb] = 0;
+    this.clusterFresh[ra]! += this.clusterFresh[rb]!;
+    this.clusterFresh[rb] = 0;
     for (const x of small) big.push(x);
     this.clusterMembers.set(ra, big);
     this.clusterMembers.delete(rb);
@@ -601,11 +612,20 @@ export class DetectionEngine {
     for (let i = 0; i < p.keys.length; i++) mine.set(p.keys[i]!, p.keyTypes[i]!);
     let root = this.find(p.index);
     for (const c of new Set(cands)) {
-      if (this.find(c) === root) continue;
+      const other = this.find(c);
+      if (other === root) continue;
       const q = this.profiles[c]!;
-      if (this.linkWeight(mine, p, q, npop, maxDf) >= this.cfg.linkThreshold) {
-        root = this.union(p.index, c);
-      }
+      if (this.linkWeight(mine, p, q, npop, maxDf) < this.cfg.linkThreshold) continue;
+      // One operator provisions its accounts alike, and so do the groups its accounts already form:
+      // network infrastructure alone never joins a group of new accounts to a group of established
+      // ones (a relay carries a reseller's established customers, linked by its cards, and a hydra's
+      // new accounts; one new account of the reseller's bridged the two on quick seed 6).
+      if (
+        this.infraOnly &&
+        Math.abs(this.freshShare(root) - this.freshShare(other)) > this.cfg.infraOnlyFreshGap
+      )
+        continue;
+      root = this.union(p.index, c);
     }
     if (this.clusterOf(root).length >= 2) touched.add(root);
   }
@@ -652,10 +672,16 @@ export class DetectionEngine {
     // when it is a whole shared pool: several rare prefixes and several rare client stacks.
     // An operator provisions its accounts alike: infrastructure alone links two accounts only when
     // both are fresh or both are established (a relay may carry an old reseller and a new hydra).
-    if (identity < this.cfg.identityMinLink) {
+    this.infraOnly = identity < this.cfg.identityMinLink;
+    if (this.infraOnly) {
       return infra >= this.cfg.infraOnlyLink && this.ageClass(p) === this.ageClass(q) ? infra : 0;
     }
     return identity + infra;
+  }
+
+  /** Share of a cluster's members that were fresh at their first request. */
+  private freshShare(root: number): number {
+    return this.clusterFresh[root]! / this.clusterOf(root).length;
   }
 
   /** 0 fresh, 1 in between or unknown, 2 established (account age at first use). */

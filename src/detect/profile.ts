@@ -54,6 +54,8 @@ export class AccountProfile {
   /** Requests on a model released (first seen) less than a day before the request. */
   newModel = 0;
   createdMs = Number.NaN;
+  /** Whether the engine has counted this account in its cluster's fresh members (once its age is known). */
+  ageCounted = false;
   verified: boolean | null = null;
   payment = "";
   emailDomain = "";
