@@ -186,6 +186,43 @@ describe("DetectionEngine on fixtures", () => {
     assert.equal(enforced("vpnuser-"), 0, "no VPN customer inherits the hydra's verdict");
   });
 
+  it("does not pass a proxy-pool campaign's block to new, unverified VPN users who deceive nothing", () => {
+    // The same hydra on a VPN's exits, and new free-tier customers of the VPN (ten days old, not
+    // verified, honest SDK, their own prompts): new identity and a VPN are priors, not deception.
+    const r = rng(17);
+    const exits = Array.from({ length: 12 }, (_, k) => `185.${10 + k}.${k * 7}.${20 + k}`);
+    const asnOf = (ip: string) => 64600 + (exits.indexOf(ip) % 6);
+    const onVpn = (a: FixtureAccount, k: number): FixtureAccount => ({
+      ...a,
+      ips: Array.from({ length: 8 }, (_, j) => exits[(k + j * 5) % exits.length]!),
+    });
+    const hydra = hydraAccounts(20, r).map((a, k) => onVpn(a, k));
+    const vpnUsers = legitAccounts(30, r).map((a, k) => ({
+      ...onVpn(a, k),
+      id: `vpnuser-${k}`,
+      org: null,
+      createdAt: new Date(T0 - 10 * 86_400_000 - k * 97 * 60_000).toISOString(),
+      payment: `pay-vpnuser-${k}`,
+      verified: false,
+      tier: "free",
+      every: 90,
+    }));
+    const withVpn = (e: ExchangeEvent): ExchangeEvent =>
+      e.client?.ip && exits.includes(e.client.ip)
+        ? { ...e, client: { ...e.client, asn: asnOf(e.client.ip), network: "vpn" } }
+        : e;
+    const events = byTime([
+      ...legitAccounts(60, r).map((a) => accountEvents(a, T0, 40, r)),
+      ...hydra.map((a) => accountEvents(a, T0 + HOUR, 150, r)),
+      ...vpnUsers.map((a) => accountEvents(a, T0, 60, r)),
+    ]).map(withVpn);
+    const report = run(events);
+    const enforced = (prefix: string) =>
+      report.accounts.filter((a) => a.account_id.startsWith(prefix) && isEnforced(a.verdict)).length;
+    assert.equal(enforced("hydra-"), 20, "every hydra account is enforced");
+    assert.equal(enforced("vpnuser-"), 0, "no VPN customer inherits the hydra's verdict");
+  });
+
   it("reports two operations bridged by a reused card as two campaigns", () => {
     // Operation A (the fixture hydra) and operation B (fresh accounts of its own: other cards,
     // creation burst, proxy prefixes, client stack and task) are joined by two B accounts that pay

@@ -869,7 +869,14 @@ export class DetectionEngine {
   private coreMember(
     p: AccountProfile,
     c: CampaignState,
-    e: { deception: number; trust: number; shape: number; stackDeception: number; contentShape: number },
+    e: {
+      deception: number;
+      trust: number;
+      shape: number;
+      stackDeception: number;
+      activeDeception: number;
+      contentShape: number;
+    },
   ): boolean {
     // A ring of new accounts (sign-up fraud) recruits new accounts: an account that was not fresh at
     // its first request joins such a campaign only through its identity core (cards, creation
@@ -892,14 +899,20 @@ export class DetectionEngine {
     // ... and only when it asks for distillation-shaped content itself: the reseller's card, relayed
     // through the same egress, can end up among the ring's identity keys
     if (ring && e.contentShape < this.cfg.verdict.ringOlderShape) return false;
-    if (!ring && e.deception + trust >= this.cfg.verdict.campaignStrongDeception) return true;
+    // Deception must include some the account acted out (a lying client stack, a shared card, a
+    // creation burst; or being minted for the ring on its stack), or come with distillation-shaped
+    // requests: a new, unverified account on a VPN carries 1.5-2.5 of priors and network alone
+    // (medium seed 3 blocked one such VPN user, asking ordinary questions, on a ring's exits).
+    const acted = e.activeDeception > 0 || recruit || e.contentShape >= this.cfg.verdict.ringOlderShape;
+    if (!ring && acted && e.deception + trust >= this.cfg.verdict.campaignStrongDeception) return true;
     // Sharing the campaign's proxy pool is not enough on its own (VPN exits are shared with the
     // public): the member must also carry net deception of its own, or distillation-shaped use from
     // a client stack that lies about itself. Shape alone is not enough: at scale, many established,
     // verified VPN users who ask for step-by-step answers through honest SDKs rotate over the same
     // commercial exits as a campaign (full preset, seed 1: 87 of them were blocked that way).
     const ownEvidence =
-      e.deception + trust >= this.cfg.verdict.campaignDeception || (e.shape >= 0.5 && e.stackDeception > 0);
+      (acted && e.deception + trust >= this.cfg.verdict.campaignDeception) ||
+      (e.shape >= 0.5 && e.stackDeception > 0);
     const foot = c.assessment?.footprintAsns;
     if (!ring && ownEvidence && foot && foot.length >= 4 && p.asns.values.length >= 4) {
       let inFoot = 0;

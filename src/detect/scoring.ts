@@ -21,6 +21,12 @@ export interface AccountEvidence {
   newIdentity: boolean;
   /** Deception in the client stack itself: user agents rotated over one TLS stack, or not matching it. */
   stackDeception: number;
+  /**
+   * Deception the account acted out itself: its client stack, a shared card, a creation burst, a ban
+   * cascade, a restricted region, traffic sent only from hosting networks. Not the priors of a new
+   * or unverified identity, nor a consumer VPN or rotating exits it may share with the public.
+   */
+  activeDeception: number;
   /** The content part of shape (reasoning elicitation, template concentration, narrow capability). */
   contentShape: number;
   reasons: Reason[];
@@ -130,9 +136,11 @@ export function accountEvidence(
   }
   const uaN = p.uas.size;
   let stackDeception = 0;
+  let active = 0;
   if (uaN >= 3 && p.tlss.size <= Math.max(1, uaN / 3)) {
     const v = w.uaRotation * clamp01((uaN - 2) / 3);
     deception += v;
+    active += v;
     stackDeception += v;
     push("deception.ua_rotation", "Many user agents over one TLS stack", v, () => ({
       user_agents: uaN,
@@ -141,6 +149,7 @@ export function accountEvidence(
   }
   if (p.flags.uaMismatch > 0) {
     deception += w.uaMismatch;
+    active += w.uaMismatch;
     stackDeception += w.uaMismatch;
     push(
       "deception.ua_tls_mismatch",
@@ -164,6 +173,7 @@ export function accountEvidence(
   }
   if (p.restricted / n >= 0.2) {
     deception += w.restricted;
+    active += w.restricted;
     push(
       "deception.restricted_region",
       "Traffic from a region where the API is not offered",
@@ -177,6 +187,9 @@ export function accountEvidence(
   const proxied = (p.netDatacenter + p.netVpn) / n;
   if (proxied >= 0.8 && n >= 5) {
     deception += w.proxyNetwork;
+    // sending all of it from hosting networks is a choice (a relay, a proxy service); a consumer VPN
+    // is something the public uses
+    if (p.netDatacenter / n >= 0.8) active += w.proxyNetwork;
     push("deception.proxy_network", "Traffic comes from hosting or VPN networks", w.proxyNetwork, () => ({
       datacenter_share: round(p.netDatacenter / n),
       vpn_share: round(p.netVpn / n),
@@ -185,18 +198,21 @@ export function accountEvidence(
   if (p.flags.paymentShared > 0) {
     const v = w.paymentShared * clamp01(p.flags.paymentShared / 3);
     deception += v;
+    active += v;
     push("deception.payment_reuse", "Payment method shared with unrelated identities", v, () => ({
       other_identities: p.flags.paymentShared,
     }));
   }
   if (p.flags.creationBurst > 0) {
     deception += w.creationBurst;
+    active += w.creationBurst;
     push("deception.creation_burst", "Created in a burst with unrelated accounts", w.creationBurst, () => ({
       accounts_in_window: p.flags.creationBurst,
     }));
   }
   if (p.flags.banCascade > 0) {
     deception += w.banCascade;
+    active += w.banCascade;
     push(
       "deception.ban_cascade",
       "Volume jumped right after a linked account was banned",
@@ -231,6 +247,7 @@ export function accountEvidence(
     cotRate: n ? p.cot / n : 0,
     newIdentity,
     stackDeception,
+    activeDeception: active,
     contentShape,
     reasons,
   };
