@@ -223,6 +223,51 @@ describe("DetectionEngine on fixtures", () => {
     assert.equal(enforced("vpnuser-"), 0, "no VPN customer inherits the hydra's verdict");
   });
 
+  it("reports an operation that mixes bought, aged accounts with new ones as one campaign", () => {
+    // Twelve new accounts and, six hours later, twelve aged, verified ones (cards of their own), on
+    // the same residential proxy pool, Go TLS stack with browser user agents and task: network
+    // infrastructure alone never links an aged account to a new one, and nothing else ties the two
+    // halves (no shared card, no synchrony), so they are two enforced clusters of one operation.
+    const GO_TLS = "t13d1312h2_f57a46bbacb6_e7c285222651";
+    for (const seed of [1, 2, 3]) {
+      const r = rng(seed);
+      const pool = Array.from({ length: 48 }, (_, k) => `100.${64 + (k % 8)}.${k}.${10 + k}`);
+      const mix = hydraAccounts(24, r, "mix").map((a, i) => ({
+        ...a,
+        ...(i < 12
+          ? {
+              createdAt: new Date(T0 - (400 + i * 7) * 86_400_000).toISOString(),
+              verified: true,
+              tier: "build",
+              payment: `pay-aged-${i % 3}`,
+              email: `person${i}.example`,
+            }
+          : { payment: `pay-new-${i % 3}` }),
+        tls: GO_TLS,
+        ips: Array.from({ length: 12 }, () => pool[Math.floor(r() * pool.length)]!),
+      }));
+      const residential = (e: ExchangeEvent): ExchangeEvent =>
+        e.client?.ip && pool.includes(e.client.ip)
+          ? {
+              ...e,
+              client: { ...e.client, asn: 64700 + (pool.indexOf(e.client.ip) % 8), network: "residential" },
+            }
+          : e;
+      const events = byTime([
+        ...legitAccounts(60, r).map((a) => accountEvents(a, T0, 40, r)),
+        ...mix.map((a, i) => accountEvents(a, T0 + (i < 12 ? 12 : 1) * HOUR + i * 60_000, 150, r)),
+      ]).map(residential);
+      const report = run(events);
+      const members = report.accounts.filter((a) => a.account_id.startsWith("mix-"));
+      for (const a of members)
+        assert.ok(isEnforced(a.verdict), `seed ${seed}: ${a.account_id} is ${a.verdict}`);
+      // (without consolidation the aged half is a second campaign)
+      assert.equal(new Set(members.map((a) => a.campaign_id)).size, 1, `seed ${seed}: one campaign`);
+      for (const a of report.accounts.filter((x) => x.account_id.startsWith("legit-")))
+        assert.ok(!isEnforced(a.verdict), `seed ${seed}: ${a.account_id} is ${a.verdict}`);
+    }
+  });
+
   it("reports two operations bridged by a reused card as two campaigns", () => {
     // Operation A (the fixture hydra) and operation B (fresh accounts of its own: other cards,
     // creation burst, proxy prefixes, client stack and task) are joined by two B accounts that pay

@@ -522,7 +522,10 @@ export class DetectionEngine {
     const roots = new Set<number>();
     for (const root of touched) roots.add(this.find(root));
     for (const root of roots) this.assess(root, now, out);
-    if (this.passes % this.cfg.splitEveryPasses === 0) this.splitClusters(now, out);
+    if (this.passes % this.cfg.splitEveryPasses === 0) {
+      this.consolidate();
+      this.splitClusters(now, out);
+    }
     for (const idx of dirty) {
       const p = this.profiles[idx]!;
       this.evaluate(p, now, out);
@@ -913,8 +916,13 @@ export class DetectionEngine {
     const ownEvidence =
       (acted && e.deception + trust >= this.cfg.verdict.campaignDeception) ||
       (e.shape >= 0.5 && e.stackDeception > 0);
+    // A client stack that lies outright (a different user agent on every request over one TLS
+    // stack, none of them what that stack sends) rotating over the campaign's residential footprint
+    // is the campaign's tooling, whatever the account's age and verification: bought accounts come
+    // aged and verified, and their trust would otherwise cancel their deception.
+    const lyingStack = e.stackDeception >= this.cfg.weights.uaRotation + this.cfg.weights.uaMismatch;
     const foot = c.assessment?.footprintAsns;
-    if (!ring && ownEvidence && foot && foot.length >= 4 && p.asns.values.length >= 4) {
+    if (!ring && (ownEvidence || lyingStack) && foot && foot.length >= 4 && p.asns.values.length >= 4) {
       let inFoot = 0;
       for (const a of p.asns.values) if (foot.includes(a)) inFoot++;
       if (inFoot / p.asns.values.length >= 0.5) return true;
@@ -1149,6 +1157,32 @@ export class DetectionEngine {
    * evidence from then on. The group holding most of the members the cluster's campaign was judged
    * on keeps that campaign.
    */
+  /**
+   * Enforced campaigns of separate clusters that act like one operation (the same capability mix,
+   * mostly the same networks and client stacks: `alike`) are one campaign: an operator that mixes
+   * bought, aged accounts with new ones gets two clusters, because network infrastructure alone
+   * never links an aged account to a new one (quick seed 6: agentic-vision's 35 aged and 25 new
+   * accounts were two enforced campaigns). Their clusters are joined; the older campaign stays.
+   */
+  private consolidate(): void {
+    const groups: { root: number; members: number[] }[] = [];
+    for (const c of this.campaigns.values()) {
+      if (c.parent !== null || !isEnforced(c.verdict)) continue;
+      const root = this.find(c.root);
+      if (this.rootCampaign.get(root) !== c) continue;
+      const members = this.clusterOf(root).filter((m) => this.profiles[m]!.sub === null);
+      if (members.length >= this.cfg.splitMinAccounts) groups.push({ root, members });
+    }
+    for (let i = 0; i < groups.length; i++) {
+      for (let j = i + 1; j < groups.length; j++) {
+        const a = groups[i]!;
+        const b = groups[j]!;
+        if (this.find(a.root) === this.find(b.root)) continue;
+        if (this.alike(a.members, b.members)) this.union(a.root, b.root);
+      }
+    }
+  }
+
   private splitClusters(now: number, out: Decision[]): void {
     const min = this.cfg.splitMinAccounts;
     for (const c of [...this.campaigns.values()]) {
