@@ -268,6 +268,74 @@ describe("DetectionEngine on fixtures", () => {
     }
   });
 
+  it("passes a campaign's block to bought, aged accounts whose client stack lies, on its proxy pool", () => {
+    // A ring of twelve aged, verified accounts (three shared cards) rotating five browser user agents
+    // over a Python TLS stack on a residential pool of five ASNs, asking for distillation-shaped
+    // answers; later, four more aged, verified accounts with cards of their own and the same stack
+    // and pool but ordinary prompts: their trust (-1.6) cancels their own deception, and only the
+    // lying stack on the campaign's footprint ties them to it (none is enforced without that rule).
+    // Honest-SDK customers on the same pool stay out.
+    const PY_TLS = "t13d1516h2_8daaf6152771_02713d6af862";
+    const uas = [131, 130, 129, 128, 127].map(
+      (v) => `Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${v}.0`,
+    );
+    for (const seed of [1, 2, 3]) {
+      const r = rng(seed);
+      const pool = Array.from({ length: 40 }, (_, k) => `100.${64 + (k % 5)}.${k}.${10 + k}`);
+      const aged = (a: FixtureAccount, i: number, extra: Partial<FixtureAccount>): FixtureAccount => {
+        const { system: _system, ...rest } = a;
+        return {
+          ...(extra.prompt ? rest : a),
+          createdAt: new Date(T0 - (400 + i * 7) * 86_400_000 - 5 * HOUR).toISOString(),
+          verified: true,
+          tier: "build",
+          email: `person${i}.example`,
+          tls: PY_TLS,
+          uas,
+          ips: Array.from({ length: 12 }, () => pool[Math.floor(r() * pool.length)]!),
+          ...extra,
+        };
+      };
+      const ring = hydraAccounts(12, r, "ring").map((a, i) => aged(a, i, { payment: `pay-ring-${i % 3}` }));
+      const later = (prefix: string, k: number, extra: Partial<FixtureAccount>) =>
+        hydraAccounts(4, r, prefix).map((a, i) =>
+          aged(a, k + i, {
+            payment: `pay-${prefix}-${i}`,
+            prompt: organicPrompt,
+            every: 90,
+            jitter: 0.8,
+            ...extra,
+          }),
+        );
+      const bought = later("bought", 20, {});
+      const honest = later("honest", 30, { uas: ["anthropic-python/0.40.0"] });
+      const residential = (e: ExchangeEvent): ExchangeEvent =>
+        e.client?.ip && pool.includes(e.client.ip)
+          ? {
+              ...e,
+              client: { ...e.client, asn: 64700 + (pool.indexOf(e.client.ip) % 5), network: "residential" },
+            }
+          : e;
+      const events = byTime([
+        // SDK customers on the same TLS stack: browser user agents on it are the odd ones out
+        ...legitAccounts(700, r).map((a) => accountEvents(a, T0, 8, r)),
+        ...ring.map((a, i) => accountEvents(a, T0 + HOUR + i * 60_000, 150, r)),
+        ...bought.map((a, i) => accountEvents(a, T0 + 8 * HOUR + i * 37 * 60_000, 40, r)),
+        ...honest.map((a, i) => accountEvents(a, T0 + 8 * HOUR + i * 41 * 60_000, 40, r)),
+      ]).map(residential);
+      const report = run(events);
+      const enforced = (prefix: string) =>
+        report.accounts.filter((a) => a.account_id.startsWith(prefix) && isEnforced(a.verdict)).length;
+      assert.equal(enforced("ring-"), 12, `seed ${seed}: the ring`);
+      assert.ok(
+        enforced("bought-") >= 3,
+        `seed ${seed}: ${enforced("bought-")} of 4 bought accounts enforced`,
+      );
+      assert.equal(enforced("honest-"), 0, `seed ${seed}: honest customers on the pool`);
+      assert.equal(enforced("legit-"), 0, `seed ${seed}: legitimate accounts`);
+    }
+  });
+
   it("reports two operations bridged by a reused card as two campaigns", () => {
     // Operation A (the fixture hydra) and operation B (fresh accounts of its own: other cards,
     // creation burst, proxy prefixes, client stack and task) are joined by two B accounts that pay
