@@ -36,6 +36,46 @@ function scenario(seed: number) {
   return byTime([...legit, ...hydra, ...org]);
 }
 
+/**
+ * A hydra of 20 fresh accounts rotating over a commercial VPN's 12 exits (6 ASNs), beside 30 of the
+ * VPN's customers on the same exits, shaped by `customer`; returns the count of enforced accounts
+ * whose id starts with a prefix.
+ */
+function hydraOnVpn(
+  seed: number,
+  customer: (a: FixtureAccount, k: number) => FixtureAccount,
+  network?: string,
+) {
+  const r = rng(seed);
+  const exits = Array.from({ length: 12 }, (_, k) => `185.${10 + k}.${k * 7}.${20 + k}`);
+  const onVpn = (a: FixtureAccount, k: number): FixtureAccount => ({
+    ...a,
+    ips: Array.from({ length: 8 }, (_, j) => exits[(k + j * 5) % exits.length]!),
+  });
+  const hydra = hydraAccounts(20, r).map((a, k) => onVpn(a, k));
+  const vpnUsers = legitAccounts(30, r).map((a, k) => ({ ...customer(onVpn(a, k), k), id: `vpnuser-${k}` }));
+  const tag = (e: ExchangeEvent): ExchangeEvent =>
+    e.client?.ip && exits.includes(e.client.ip)
+      ? {
+          ...e,
+          client: {
+            ...e.client,
+            asn: 64600 + (exits.indexOf(e.client.ip) % 6),
+            ...(network ? { network } : {}),
+          },
+        }
+      : e;
+  const report = run(
+    byTime([
+      ...legitAccounts(60, r).map((a) => accountEvents(a, T0, 40, r)),
+      ...hydra.map((a) => accountEvents(a, T0 + HOUR, 150, r)),
+      ...vpnUsers.map((a) => accountEvents(a, T0, 60, r)),
+    ]).map(tag),
+  );
+  return (prefix: string) =>
+    report.accounts.filter((a) => a.account_id.startsWith(prefix) && isEnforced(a.verdict)).length;
+}
+
 describe("DetectionEngine on fixtures", () => {
   for (const seed of [1, 2]) {
     it(`puts a 20-account hydra into one enforced campaign and spares legitimate accounts (seed ${seed})`, () => {
@@ -154,34 +194,13 @@ describe("DetectionEngine on fixtures", () => {
     // A hydra of fresh accounts rotating over a commercial VPN's exits, and long-standing verified
     // customers of the same VPN who use the same public tutor prompt (step-by-step answers) through
     // an honest SDK: same exits, same reasoning-heavy shape, no deception of their own.
-    const r = rng(13);
-    const exits = Array.from({ length: 12 }, (_, k) => `185.${10 + k}.${k * 7}.${20 + k}`);
-    const asnOf = (ip: string) => 64600 + (exits.indexOf(ip) % 6);
-    const onVpn = (a: FixtureAccount, k: number): FixtureAccount => ({
+    const enforced = hydraOnVpn(13, (a) => ({
       ...a,
-      ips: Array.from({ length: 8 }, (_, j) => exits[(k + j * 5) % exits.length]!),
-    });
-    const hydra = hydraAccounts(20, r).map((a, k) => onVpn(a, k));
-    const vpnUsers = legitAccounts(30, r).map((a, k) => ({
-      ...onVpn(a, k),
-      id: `vpnuser-${k}`,
       verified: true,
       system: HYDRA_SYSTEM,
       prompt: hydraPrompt,
       every: 240,
     }));
-    const withAsn = (e: ExchangeEvent): ExchangeEvent =>
-      e.client?.ip && exits.includes(e.client.ip)
-        ? { ...e, client: { ...e.client, asn: asnOf(e.client.ip) } }
-        : e;
-    const events = byTime([
-      ...legitAccounts(60, r).map((a) => accountEvents(a, T0, 40, r)),
-      ...hydra.map((a) => accountEvents(a, T0 + HOUR, 150, r)),
-      ...vpnUsers.map((a) => accountEvents(a, T0, 60, r)),
-    ]).map(withAsn);
-    const report = run(events);
-    const enforced = (prefix: string) =>
-      report.accounts.filter((a) => a.account_id.startsWith(prefix) && isEnforced(a.verdict)).length;
     assert.equal(enforced("hydra-"), 20, "every hydra account is enforced");
     assert.equal(enforced("vpnuser-"), 0, "no VPN customer inherits the hydra's verdict");
   });
@@ -189,36 +208,19 @@ describe("DetectionEngine on fixtures", () => {
   it("does not pass a proxy-pool campaign's block to new, unverified VPN users who deceive nothing", () => {
     // The same hydra on a VPN's exits, and new free-tier customers of the VPN (ten days old, not
     // verified, honest SDK, their own prompts): new identity and a VPN are priors, not deception.
-    const r = rng(17);
-    const exits = Array.from({ length: 12 }, (_, k) => `185.${10 + k}.${k * 7}.${20 + k}`);
-    const asnOf = (ip: string) => 64600 + (exits.indexOf(ip) % 6);
-    const onVpn = (a: FixtureAccount, k: number): FixtureAccount => ({
-      ...a,
-      ips: Array.from({ length: 8 }, (_, j) => exits[(k + j * 5) % exits.length]!),
-    });
-    const hydra = hydraAccounts(20, r).map((a, k) => onVpn(a, k));
-    const vpnUsers = legitAccounts(30, r).map((a, k) => ({
-      ...onVpn(a, k),
-      id: `vpnuser-${k}`,
-      org: null,
-      createdAt: new Date(T0 - 10 * 86_400_000 - k * 97 * 60_000).toISOString(),
-      payment: `pay-vpnuser-${k}`,
-      verified: false,
-      tier: "free",
-      every: 90,
-    }));
-    const withVpn = (e: ExchangeEvent): ExchangeEvent =>
-      e.client?.ip && exits.includes(e.client.ip)
-        ? { ...e, client: { ...e.client, asn: asnOf(e.client.ip), network: "vpn" } }
-        : e;
-    const events = byTime([
-      ...legitAccounts(60, r).map((a) => accountEvents(a, T0, 40, r)),
-      ...hydra.map((a) => accountEvents(a, T0 + HOUR, 150, r)),
-      ...vpnUsers.map((a) => accountEvents(a, T0, 60, r)),
-    ]).map(withVpn);
-    const report = run(events);
-    const enforced = (prefix: string) =>
-      report.accounts.filter((a) => a.account_id.startsWith(prefix) && isEnforced(a.verdict)).length;
+    const enforced = hydraOnVpn(
+      17,
+      (a, k) => ({
+        ...a,
+        org: null,
+        createdAt: new Date(T0 - 10 * 86_400_000 - k * 97 * 60_000).toISOString(),
+        payment: `pay-vpnuser-${k}`,
+        verified: false,
+        tier: "free",
+        every: 90,
+      }),
+      "vpn",
+    );
     assert.equal(enforced("hydra-"), 20, "every hydra account is enforced");
     assert.equal(enforced("vpnuser-"), 0, "no VPN customer inherits the hydra's verdict");
   });
