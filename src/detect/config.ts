@@ -36,7 +36,7 @@ export const DetectorConfigSchema = z
     identityMinLink: num(0.6),
     /** Edge weight needed when two accounts share only network infrastructure (prefixes, ASNs, TLS+UA stacks). */
     infraOnlyLink: num(2),
-    /** Network infrastructure alone never joins two clusters whose shares of fresh accounts differ by more than this (one operator provisions its accounts alike). */
+    /** Network infrastructure alone never joins two clusters whose shares of fresh accounts differ by more than this through an account bound to its group by identity (a shared card or creation burst): one operator provisions its accounts alike. */
     infraOnlyFreshGap: num(0.8),
     /** Per key-type weight of a shared key (scaled by its rarity). */
     linkWeights: z

@@ -159,6 +159,11 @@ export interface EngineOptions {
   exportSignature?: boolean;
 }
 
+/** Whether an account shares its card or its creation burst with other identities (it belongs to a group by identity). */
+function boundByIdentity(p: AccountProfile): boolean {
+  return p.flags.paymentShared > 0 || p.flags.creationBurst > 0;
+}
+
 export class DetectionEngine {
   readonly cfg: DetectorConfig;
   private readonly lookup: NetworkLookup | null;
@@ -621,10 +626,14 @@ export class DetectionEngine {
       if (this.linkWeight(mine, p, q, npop, maxDf) < this.cfg.linkThreshold) continue;
       // One operator provisions its accounts alike, and so do the groups its accounts already form:
       // network infrastructure alone never joins a group of new accounts to a group of established
-      // ones (a relay carries a reseller's established customers, linked by its cards, and a hydra's
-      // new accounts; one new account of the reseller's bridged the two on quick seed 6).
+      // ones through an account bound to its group by identity (a relay carries a reseller's
+      // established customers and a hydra's new accounts; one new account of the reseller's, paid
+      // with its card, bridged the two on quick seed 6). An operator that mixes bought, aged
+      // accounts (cards of their own) with new ones still links them (full preset, seed 1: 118
+      // agentic-vision accounts stayed unenforced without the identity condition, 42 with it).
       if (
         this.infraOnly &&
+        (boundByIdentity(p) || boundByIdentity(q)) &&
         Math.abs(this.freshShare(root) - this.freshShare(other)) > this.cfg.infraOnlyFreshGap
       )
         continue;
