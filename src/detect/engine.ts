@@ -1159,14 +1159,6 @@ export class DetectionEngine {
   }
 
   /**
-   * Separates the campaigns a cluster holds (see communities.ts). Union-find links clusters for
-   * good, so two operations that share a bridge (a template both use, an HTTP client stack) end up
-   * in one cluster; every few passes a cluster that grew is re-partitioned, and a group that is
-   * weakly tied to the rest and acts differently becomes a campaign of its own, judged on its own
-   * evidence from then on. The group holding most of the members the cluster's campaign was judged
-   * on keeps that campaign.
-   */
-  /**
    * Enforced campaigns of separate clusters that act like one operation (the same capability mix,
    * mostly the same networks and client stacks: `alike`) are one campaign: an operator that mixes
    * bought, aged accounts with new ones gets two clusters, because network infrastructure alone
@@ -1192,6 +1184,14 @@ export class DetectionEngine {
     }
   }
 
+  /**
+   * Separates the campaigns a cluster holds (see communities.ts). Union-find links clusters for
+   * good, so two operations that share a bridge (a template both use, an HTTP client stack) end up
+   * in one cluster; every few passes a cluster that grew is re-partitioned, and a group that is
+   * weakly tied to the rest and acts differently becomes a campaign of its own, judged on its own
+   * evidence from then on. The group holding most of the members the cluster's campaign was judged
+   * on keeps that campaign.
+   */
   private splitClusters(now: number, out: Decision[]): void {
     const min = this.cfg.splitMinAccounts;
     for (const c of [...this.campaigns.values()]) {
