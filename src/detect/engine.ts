@@ -159,6 +159,31 @@ export interface EngineOptions {
   exportSignature?: boolean;
 }
 
+/** What `alike` compares: a group's capability counts and its members' ASNs and TLS stacks. */
+interface OperationMix {
+  caps: Float64Array;
+  asns: Map<number, number>;
+  tls: Map<string, number>;
+}
+
+/** The same capability mix (total variation below 0.15) and mostly the same networks and stacks (weighted Jaccard ≥ 0.5). */
+function mixesAlike(x: OperationMix, y: OperationMix): boolean {
+  let tx = 0;
+  let ty = 0;
+  for (let i = 0; i < CAP_COUNT; i++) {
+    tx += x.caps[i]!;
+    ty += y.caps[i]!;
+  }
+  let tv = 0;
+  for (let i = 0; i < CAP_COUNT; i++)
+    tv += Math.abs(x.caps[i]! / Math.max(1, tx) - y.caps[i]! / Math.max(1, ty));
+  tv /= 2;
+  // a side without any network or stack data (no ASN resolved, no TLS fingerprint) is no difference
+  const same = <K>(p: Map<K, number>, q: Map<K, number>) =>
+    (p.size === 0 && q.size === 0) || weightedJaccard(p, q) >= 0.5;
+  return tv < 0.15 && same(x.asns, y.asns) && same(x.tls, y.tls);
+}
+
 /** Whether an account shares its card or its creation burst with other identities (it belongs to a group by identity). */
 function boundByIdentity(p: AccountProfile): boolean {
   return p.flags.paymentShared > 0 || p.flags.creationBurst > 0;
@@ -1166,20 +1191,20 @@ export class DetectionEngine {
    * accounts were two enforced campaigns). Their clusters are joined; the older campaign stays.
    */
   private consolidate(): void {
-    const groups: { root: number; members: number[] }[] = [];
+    const groups: { root: number; mix: OperationMix }[] = [];
     for (const c of this.campaigns.values()) {
       if (c.parent !== null || !isEnforced(c.verdict)) continue;
       const root = this.find(c.root);
       if (this.rootCampaign.get(root) !== c) continue;
       const members = this.clusterOf(root).filter((m) => this.profiles[m]!.sub === null);
-      if (members.length >= this.cfg.splitMinAccounts) groups.push({ root, members });
+      if (members.length >= this.cfg.splitMinAccounts) groups.push({ root, mix: this.operationMix(members) });
     }
     for (let i = 0; i < groups.length; i++) {
       for (let j = i + 1; j < groups.length; j++) {
         const a = groups[i]!;
         const b = groups[j]!;
         if (this.find(a.root) === this.find(b.root)) continue;
-        if (this.alike(a.members, b.members)) this.union(a.root, b.root);
+        if (mixesAlike(a.mix, b.mix)) this.union(a.root, b.root);
       }
     }
   }
@@ -1372,33 +1397,20 @@ export class DetectionEngine {
    * below 0.15), and mostly the same networks and client stacks (weighted Jaccard 0.5 or more).
    */
   private alike(a: readonly number[], b: readonly number[]): boolean {
-    const mix = (group: readonly number[]) => {
-      const caps = new Float64Array(CAP_COUNT);
-      const asns = new Map<number, number>();
-      const tls = new Map<string, number>();
-      for (const m of group) {
-        const p = this.profiles[m]!;
-        for (let i = 0; i < CAP_COUNT; i++) caps[i]! += p.caps[i]!;
-        for (const x of p.asns.values) asns.set(x, (asns.get(x) ?? 0) + 1 / p.asns.values.length);
-        for (const x of p.tlss.values) tls.set(x, (tls.get(x) ?? 0) + 1 / p.tlss.values.length);
-      }
-      return { caps, asns, tls };
-    };
-    const x = mix(a);
-    const y = mix(b);
-    let tx = 0;
-    let ty = 0;
-    for (let i = 0; i < CAP_COUNT; i++) {
-      tx += x.caps[i]!;
-      ty += y.caps[i]!;
+    return mixesAlike(this.operationMix(a), this.operationMix(b));
+  }
+
+  /** A group's capability mix and its members' networks and client stacks (each member weighs 1). */
+  private operationMix(group: readonly number[]): OperationMix {
+    const caps = new Float64Array(CAP_COUNT);
+    const asns = new Map<number, number>();
+    const tls = new Map<string, number>();
+    for (const m of group) {
+      const p = this.profiles[m]!;
+      for (let i = 0; i < CAP_COUNT; i++) caps[i]! += p.caps[i]!;
+      for (const x of p.asns.values) asns.set(x, (asns.get(x) ?? 0) + 1 / p.asns.values.length);
+      for (const x of p.tlss.values) tls.set(x, (tls.get(x) ?? 0) + 1 / p.tlss.values.length);
     }
-    let tv = 0;
-    for (let i = 0; i < CAP_COUNT; i++)
-      tv += Math.abs(x.caps[i]! / Math.max(1, tx) - y.caps[i]! / Math.max(1, ty));
-    tv /= 2;
-    // a side without any network or stack data (no ASN resolved, no TLS fingerprint) is no difference
-    const same = <K>(p: Map<K, number>, q: Map<K, number>) =>
-      (p.size === 0 && q.size === 0) || weightedJaccard(p, q) >= 0.5;
-    return tv < 0.15 && same(x.asns, y.asns) && same(x.tls, y.tls);
+    return { caps, asns, tls };
   }
 }
