@@ -76,6 +76,17 @@ function hydraOnVpn(
     report.accounts.filter((a) => a.account_id.startsWith(prefix) && isEnforced(a.verdict)).length;
 }
 
+/** Tags events from a residential proxy pool's IPs with their network class and one of `asns` ASNs. */
+function onResidentialPool(pool: readonly string[], asns: number) {
+  return (e: ExchangeEvent): ExchangeEvent =>
+    e.client?.ip && pool.includes(e.client.ip)
+      ? {
+          ...e,
+          client: { ...e.client, asn: 64700 + (pool.indexOf(e.client.ip) % asns), network: "residential" },
+        }
+      : e;
+}
+
 describe("DetectionEngine on fixtures", () => {
   for (const seed of [1, 2]) {
     it(`puts a 20-account hydra into one enforced campaign and spares legitimate accounts (seed ${seed})`, () => {
@@ -248,13 +259,7 @@ describe("DetectionEngine on fixtures", () => {
         tls: GO_TLS,
         ips: Array.from({ length: 12 }, () => pool[Math.floor(r() * pool.length)]!),
       }));
-      const residential = (e: ExchangeEvent): ExchangeEvent =>
-        e.client?.ip && pool.includes(e.client.ip)
-          ? {
-              ...e,
-              client: { ...e.client, asn: 64700 + (pool.indexOf(e.client.ip) % 8), network: "residential" },
-            }
-          : e;
+      const residential = onResidentialPool(pool, 8);
       const events = byTime([
         ...legitAccounts(60, r).map((a) => accountEvents(a, T0, 40, r)),
         ...mix.map((a, i) => accountEvents(a, T0 + (i < 12 ? 12 : 1) * HOUR + i * 60_000, 150, r)),
@@ -311,13 +316,7 @@ describe("DetectionEngine on fixtures", () => {
         );
       const bought = later("bought", 20, {});
       const honest = later("honest", 30, { uas: ["anthropic-python/0.40.0"] });
-      const residential = (e: ExchangeEvent): ExchangeEvent =>
-        e.client?.ip && pool.includes(e.client.ip)
-          ? {
-              ...e,
-              client: { ...e.client, asn: 64700 + (pool.indexOf(e.client.ip) % 5), network: "residential" },
-            }
-          : e;
+      const residential = onResidentialPool(pool, 5);
       const events = byTime([
         // SDK customers on the same TLS stack: browser user agents on it are the odd ones out
         ...legitAccounts(700, r).map((a) => accountEvents(a, T0, 8, r)),
