@@ -23,7 +23,7 @@ import { mix2 } from "./hash.js";
 import { type Bucket, KeyIndex, KeyType, type KeyTypeId, keyOfHash, typeOfKey } from "./keys.js";
 import type { NetworkLookup } from "./network.js";
 import { AccountProfile, SLOT_MS } from "./profile.js";
-import { accountEvidence, individualVerdict } from "./scoring.js";
+import { type AccountEvidence, accountEvidence, individualVerdict } from "./scoring.js";
 import {
   asnKey,
   creationKey,
@@ -903,18 +903,7 @@ export class DetectionEngine {
    * domains, templates), or carries strong deception itself. Accounts that only share network
    * infrastructure with a campaign (a reseller relay, a VPN exit) do not inherit its verdict.
    */
-  private coreMember(
-    p: AccountProfile,
-    c: CampaignState,
-    e: {
-      deception: number;
-      trust: number;
-      shape: number;
-      stackDeception: number;
-      activeDeception: number;
-      contentShape: number;
-    },
-  ): boolean {
+  private coreMember(p: AccountProfile, c: CampaignState, e: AccountEvidence): boolean {
     // A ring of new accounts (sign-up fraud) recruits new accounts: an account that was not fresh at
     // its first request joins such a campaign only through its identity core (cards, creation
     // windows, templates), never on deception or shared networks alone. Established customers of a
