@@ -123,12 +123,22 @@ function isNetwork(t: number): boolean {
   return t === KeyType.asn || t === KeyType.prefix;
 }
 
-/** Jaccard similarity of two small sets. */
-function setJaccard<T>(a: readonly T[], b: readonly T[]): number {
+/** Jaccard similarity of two sets of distinct values. */
+function setJaccard<T>(a: ReadonlySet<T>, b: readonly T[]): number {
   let both = 0;
-  for (const x of a) if (b.includes(x)) both++;
-  const union = a.length + b.length - both;
+  for (const x of b) if (a.has(x)) both++;
+  const union = a.size + b.length - both;
   return union === 0 ? 0 : both / union;
+}
+
+/**
+ * One account's side of linkWeight, built once and compared with many candidates: its buckets are
+ * marked with `stamp` in the engine's probe marks; its network sets are kept when it rotates.
+ */
+interface Probe {
+  stamp: number;
+  asns: ReadonlySet<number> | null;
+  prefixes: ReadonlySet<string> | null;
 }
 
 /** Weighted Jaccard similarity of two histograms, each normalised to a distribution. */
@@ -226,6 +236,11 @@ export class DetectionEngine {
   private nowMs = 0;
   private lastPassMs = 0;
   private passes = 0;
+  /** Probe marks by bucket id (see Probe) and the current probe's stamp. */
+  private probeMarks = new Int32Array(0);
+  private probeStamp = 0;
+  /** linkWeight's best evidence per key type (reused: linkWeight runs for every candidate pair). */
+  private readonly best = new Float64Array(8);
   /** Whether the last linkWeight call found network infrastructure only (no identity evidence). */
   private infraOnly = false;
   private campaignSeq = 0;
@@ -369,9 +384,18 @@ export class DetectionEngine {
         p.sync.add(token);
       }
     }
-    const net = `${f.prefix}|${f.tls}|${f.userAgent}|${f.asn}`;
-    if (net !== p.lastNet) {
-      p.lastNet = net;
+    const last = p.last;
+    if (
+      !last.keyed ||
+      f.prefix !== last.prefix ||
+      f.tls !== last.tls ||
+      f.userAgent !== last.userAgent ||
+      f.asn !== last.asn
+    ) {
+      last.prefix = f.prefix;
+      last.tls = f.tls;
+      last.userAgent = f.userAgent;
+      last.asn = f.asn;
       if (f.prefix) this.addKey(p, prefixKey(f.prefix), KeyType.prefix, f.prefix, join);
       if (f.asn !== null) this.addKey(p, asnKey(f.asn), KeyType.asn, `AS${f.asn}`, join);
       if (f.tls || f.userAgent) {
@@ -389,9 +413,17 @@ export class DetectionEngine {
         }
       }
     }
-    const identity = `${f.payment}|${f.createdMs}|${f.emailDomain}|${f.orgId}`;
-    if (identity !== p.lastIdentity) {
-      p.lastIdentity = identity;
+    if (
+      !last.keyed ||
+      f.payment !== last.payment ||
+      !Object.is(f.createdMs, last.createdMs) ||
+      f.emailDomain !== last.emailDomain ||
+      f.orgId !== last.orgId
+    ) {
+      last.payment = f.payment;
+      last.createdMs = f.createdMs;
+      last.emailDomain = f.emailDomain;
+      last.orgId = f.orgId;
       if (f.payment) this.addKey(p, paymentKey(f.payment), KeyType.payment, f.payment, join);
       if (!Number.isNaN(f.createdMs)) {
         const win = creationWindow(f.createdMs, this.cfg.creationWindowMin);
@@ -413,6 +445,7 @@ export class DetectionEngine {
       if (f.emailDomain) this.addKey(p, emailKey(f.emailDomain), KeyType.email, f.emailDomain, join);
       if (f.orgId) this.addKey(p, orgKey(f.orgId), KeyType.org, f.orgId, join);
     }
+    last.keyed = true;
     return joined;
   }
 
@@ -432,6 +465,7 @@ export class DetectionEngine {
     const b = this.index.add(key, p.index, label);
     p.keys.push(key);
     p.keyTypes.push(type);
+    p.keyBuckets.push(b);
     this.markDirty(p.index);
     if (b.df === 2 && b.members[0] !== undefined) this.markDirty(b.members[0]);
     onAdd(key);
@@ -593,16 +627,16 @@ export class DetectionEngine {
     for (let i = 0; i < p.keys.length; i++) {
       const t = p.keyTypes[i]!;
       if (t === KeyType.payment) {
-        const b = this.index.buckets.get(p.keys[i]!);
-        if (b && b.df >= 2) {
+        const b = p.keyBuckets[i]!;
+        if (b.df >= 2) {
           const ids = new Set<string>();
           for (const m of b.members) ids.add(this.profiles[m]!.orgId ?? `a:${m}`);
           p.flags.paymentShared = ids.size - 1;
         }
       } else if (t === KeyType.creation) {
-        const b = this.index.buckets.get(p.keys[i]!);
+        const b = p.keyBuckets[i]!;
         const avg = this.creationAccounts / Math.max(1, this.creationWindows);
-        if (b && b.df >= Math.max(this.cfg.creationBurstMin, 5 * avg) && p.flags.creationBurst === 0) {
+        if (b.df >= Math.max(this.cfg.creationBurstMin, 5 * avg) && p.flags.creationBurst === 0) {
           const ids = new Set<string>();
           for (const m of b.members) ids.add(this.profiles[m]!.orgId ?? `a:${m}`);
           if (ids.size >= 3) p.flags.creationBurst = b.df;
@@ -629,9 +663,9 @@ export class DetectionEngine {
     const maxDf = this.cfg.maxKeyShare * npop;
     const buckets: Bucket[] = [];
     const rotating = p.asns.size >= 4 || p.prefixes.size >= 4;
-    for (const k of p.keys) {
-      const b = this.index.buckets.get(k);
-      if (b && b.df >= 2 && (b.df <= maxDf || (rotating && isNetwork(typeOfKey(k))))) buckets.push(b);
+    for (let i = 0; i < p.keyBuckets.length; i++) {
+      const b = p.keyBuckets[i]!;
+      if (b.df >= 2 && (b.df <= maxDf || (rotating && isNetwork(p.keyTypes[i]!)))) buckets.push(b);
     }
     if (buckets.length === 0) return;
     buckets.sort((x, y) => x.df - y.df);
@@ -641,8 +675,7 @@ export class DetectionEngine {
       if (cands.length >= want) break;
       this.index.sample(b, Math.min(6, want - cands.length), p.index, cands);
     }
-    const mine = new Map<number, number>();
-    for (let i = 0; i < p.keys.length; i++) mine.set(p.keys[i]!, p.keyTypes[i]!);
+    const mine = this.probe(p);
     let root = this.find(p.index);
     for (const c of new Set(cands)) {
       const other = this.find(c);
@@ -668,20 +701,15 @@ export class DetectionEngine {
   }
 
   /** Evidence that two accounts are run together: rare shared keys by type, plus synchrony. */
-  private linkWeight(
-    mine: Map<number, number>,
-    p: AccountProfile,
-    q: AccountProfile,
-    npop: number,
-    maxDf: number,
-  ): number {
+  private linkWeight(mine: Probe, p: AccountProfile, q: AccountProfile, npop: number, maxDf: number): number {
     const w = this.cfg.linkWeights;
-    const best = [0, 0, 0, 0, 0, 0, 0, 0];
-    for (const k of q.keys) {
-      const t = mine.get(k);
-      if (t === undefined) continue;
-      const b = this.index.buckets.get(k);
-      if (!b || b.df > maxDf) continue;
+    const best = this.best.fill(0);
+    const mark = this.probeMarks;
+    for (let i = 0; i < q.keyBuckets.length; i++) {
+      const b = q.keyBuckets[i]!;
+      if (mark[b.id] !== mine.stamp || b.df > maxDf) continue;
+      const k = q.keys[i]!;
+      const t = q.keyTypes[i]!;
       // Commodity attributes (SDK stacks, networks, mail domains, prompts) count by rarity; a shared
       // card or a creation burst is evidence however many accounts share it.
       const idf = t === KeyType.payment || t === KeyType.creation ? this.cfg.idfFull : Math.log(npop / b.df);
@@ -699,9 +727,9 @@ export class DetectionEngine {
     let infra = best[KeyType.prefix]! + best[KeyType.asn]! + best[KeyType.tlsUa]!;
     // Both rotate over many networks or prefixes, and over the same ones: one proxy pool.
     let pool = 0;
-    if (p.asns.size >= 4 && q.asns.size >= 4) pool = setJaccard(p.asns.values, q.asns.values);
+    if (p.asns.size >= 4 && q.asns.size >= 4) pool = setJaccard(mine.asns!, q.asns.values);
     if (p.prefixes.size >= 4 && q.prefixes.size >= 4) {
-      pool = Math.max(pool, setJaccard(p.prefixes.values, q.prefixes.values));
+      pool = Math.max(pool, setJaccard(mine.prefixes!, q.prefixes.values));
     }
     infra += w.rotation * Math.min(1, Math.max(0, (pool - 0.2) / 0.5));
     // Without identity evidence (a card, a creation burst, a mail domain, an org, synchrony; a shared
@@ -714,6 +742,26 @@ export class DetectionEngine {
       return infra >= this.cfg.infraOnlyLink && this.ageClass(p) === this.ageClass(q) ? infra : 0;
     }
     return identity + infra;
+  }
+
+  /** Marks an account's buckets for linkWeight (see Probe); the previous probe is forgotten. */
+  private probe(p: AccountProfile): Probe {
+    if (this.probeMarks.length < this.index.byId.length) {
+      const grown = new Int32Array(Math.max(1024, 2 * this.index.byId.length));
+      grown.set(this.probeMarks);
+      this.probeMarks = grown;
+    }
+    if (this.probeStamp === 0x7fffffff) {
+      this.probeMarks.fill(0);
+      this.probeStamp = 0;
+    }
+    const stamp = ++this.probeStamp;
+    for (const b of p.keyBuckets) this.probeMarks[b.id] = stamp;
+    return {
+      stamp,
+      asns: p.asns.size >= 4 ? new Set(p.asns.values) : null,
+      prefixes: p.prefixes.size >= 4 ? new Set(p.prefixes.values) : null,
+    };
   }
 
   /** Share of a cluster's members that were fresh at their first request. */
@@ -1316,11 +1364,11 @@ export class DetectionEngine {
     const maxDf = this.cfg.maxKeyShare * npop;
     const holders = new Map<number, number[]>();
     for (let i = 0; i < members.length; i++) {
-      for (const k of this.profiles[members[i]!]!.keys) {
-        let list = holders.get(k);
+      for (const b of this.profiles[members[i]!]!.keyBuckets) {
+        let list = holders.get(b.id);
         if (!list) {
           list = [];
-          holders.set(k, list);
+          holders.set(b.id, list);
         }
         list.push(i);
       }
@@ -1339,11 +1387,12 @@ export class DetectionEngine {
       const rotating = p.asns.size >= 4 || p.prefixes.size >= 4;
       const lists: number[][] = [];
       const dfs: number[] = [];
-      for (const k of p.keys) {
-        const df = this.index.buckets.get(k)?.df ?? 0;
-        const list = holders.get(k);
+      for (let j = 0; j < p.keyBuckets.length; j++) {
+        const b = p.keyBuckets[j]!;
+        const df = b.df;
+        const list = holders.get(b.id);
         if (!list || list.length < 2) continue;
-        if (df > maxDf && !(rotating && isNetwork(typeOfKey(k)))) continue;
+        if (df > maxDf && !(rotating && isNetwork(p.keyTypes[j]!))) continue;
         lists.push(list);
         dfs.push(df);
       }
@@ -1361,32 +1410,29 @@ export class DetectionEngine {
         }
       }
       if (cands.size === 0) continue;
-      const mine = new Map<number, number>();
-      for (let j = 0; j < p.keys.length; j++) mine.set(p.keys[j]!, p.keyTypes[j]!);
+      const mine = this.probe(p);
       for (const q of cands) {
         const w = this.linkWeight(mine, p, this.profiles[members[q]!]!, npop, maxDf);
         if (w >= this.cfg.linkThreshold) links.push({ a: i, b: q, w });
       }
     }
+    // splitMembers compares every pair of groups; each group's mix is computed once
+    const mixes = new Map<readonly number[], OperationMix>();
+    const mixOf = (group: readonly number[]) => {
+      let mix = mixes.get(group);
+      if (!mix) {
+        mix = this.operationMix(group.map((i) => members[i]!));
+        mixes.set(group, mix);
+      }
+      return mix;
+    };
     const parts = splitMembers(members.length, links, {
       mergeRatio: this.cfg.splitMergeRatio,
       minGroup: min,
       seed: members.length,
-      alike: (a, b) =>
-        this.alike(
-          a.map((i) => members[i]!),
-          b.map((i) => members[i]!),
-        ),
+      alike: (a, b) => mixesAlike(mixOf(a), mixOf(b)),
     });
     return parts.map((g) => ({ members: g.members.map((i) => members[i]!), tie: g.tie }));
-  }
-
-  /**
-   * Whether two groups of accounts act like one operation: the same capability mix (total variation
-   * below 0.15), and mostly the same networks and client stacks (weighted Jaccard 0.5 or more).
-   */
-  private alike(a: readonly number[], b: readonly number[]): boolean {
-    return mixesAlike(this.operationMix(a), this.operationMix(b));
   }
 
   /** A group's capability mix and its members' networks and client stacks (each member weighs 1). */

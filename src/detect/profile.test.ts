@@ -48,4 +48,22 @@ describe("AccountProfile", () => {
     assert.equal(p.recentCount(slot0, slot0), 10);
     assert.equal(p.recentCount(slot0, slot0 + 2), 30);
   });
+  it("counts the UTC hour and weekday of each request as Date does, before 1970 included", () => {
+    const base = accountEvents(legitAccounts(1, r)[0]!, T0, 1, r)[0]!;
+    const times = [
+      T0,
+      Date.UTC(2026, 1, 1, 23, 59, 59, 999),
+      Date.UTC(2026, 1, 2, 0, 0),
+      -1,
+      -86_400_000 * 3 - 1,
+    ];
+    for (let i = 0; i < 200; i++) times.push(Math.floor(r() * 4e12) - 1e12);
+    for (const t of times) {
+      const p = new AccountProfile("x", 0);
+      p.update(extractFeatures({ ...base, time: new Date(t).toISOString() }), false, false);
+      const d = new Date(t);
+      assert.equal(p.hours.indexOf(1), d.getUTCHours(), `hour of ${d.toISOString()}`);
+      assert.equal(p.weekdays.indexOf(1), d.getUTCDay(), `weekday of ${d.toISOString()}`);
+    }
+  });
 });

@@ -7,6 +7,7 @@
 import type { Verdict } from "../events/report.js";
 import { CAP_COUNT } from "./capabilities.js";
 import type { RequestFeatures } from "./features.js";
+import type { Bucket } from "./keys.js";
 import { HeavyHitters, MinHash, RunningStats, SmallSet } from "./sketch.js";
 
 const DAY = 86_400_000;
@@ -68,13 +69,24 @@ export class AccountProfile {
   /** Global index keys this account belongs to, with their key types (keys.ts). */
   readonly keys: number[] = [];
   readonly keyTypes: number[] = [];
+  /** The index bucket of each key (same positions as `keys`). */
+  readonly keyBuckets: Bucket[] = [];
   /** Template keys held (capped). */
   templateKeys = 0;
   /** Key set changed since the last linking pass. */
   dirty = false;
-  /** Last values turned into index keys (skip re-keying unchanged attributes). */
-  lastNet = "";
-  lastIdentity = "";
+  /** Last values turned into index keys (skip re-keying unchanged attributes); keyed after the first request. */
+  readonly last = {
+    keyed: false,
+    prefix: "",
+    tls: "",
+    userAgent: "",
+    asn: null as number | null,
+    payment: "",
+    createdMs: Number.NaN,
+    emailDomain: "",
+    orgId: null as string | null,
+  };
   lastSyncToken = 0;
   /** Reasons at the moment the account was first enforced. */
   flagReasons: import("../events/report.js").Reason[] | null = null;
@@ -114,9 +126,11 @@ export class AccountProfile {
     if (f.orgId) this.orgId = f.orgId;
     if (f.status >= 400) this.errors++;
     if (f.banned && this.bannedMs === 0) this.bannedMs = t;
-    const d = new Date(t);
-    this.hours[d.getUTCHours()]!++;
-    this.weekdays[d.getUTCDay()]!++;
+    // UTC hour and weekday without a Date per request (1970-01-01 was a Thursday)
+    const hour = Math.floor(t / 3_600_000);
+    this.hours[((hour % 24) + 24) % 24]!++;
+    const day = Math.floor(hour / 24);
+    this.weekdays[(((day + 4) % 7) + 7) % 7]!++;
     if (f.turns > 1) this.multiTurn++;
     this.turnsSum += f.turns;
     for (let i = 0, m = f.caps; m !== 0; i++, m >>>= 1) if (m & 1) this.caps[i]!++;

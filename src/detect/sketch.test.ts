@@ -48,6 +48,19 @@ describe("sketches", () => {
     assert.deepEqual(s.values, [1, 2, 3]);
     assert.equal(s.size, 4);
   });
+  it("SmallSet answers alike below and above the length where it starts keeping a lookup set", () => {
+    const s = new SmallSet<string>(40);
+    const seen = new Set<string>();
+    for (let i = 0; i < 500; i++) {
+      const v = `10.0.${(i * 7919) % 53}.0/24`;
+      assert.equal(s.add(v), !seen.has(v) && seen.size < 40, `add #${i} ${v}`);
+      if (seen.size < 40) seen.add(v);
+      assert.equal(s.has(v), seen.has(v));
+      assert.equal(s.has(`x${v}`), false);
+    }
+    assert.deepEqual(s.values, [...seen]);
+    assert.equal(s.size, 41);
+  });
   it("entropy is 0 for one bucket and log2(k) for k equal buckets", () => {
     assert.equal(entropy([5, 0, 0]), 0);
     assert.ok(Math.abs(entropy([1, 1, 1, 1]) - 2) < 1e-9);

@@ -2,20 +2,27 @@
  * Bounded-memory streaming sketches used by account profiles and campaign trackers.
  */
 
+/** Longest array SmallSet scans before it keeps a Set beside it. */
+const SCAN_MAX = 8;
+
 /** A set of at most `cap` values; beyond the cap it only counts how many values were refused. */
 export class SmallSet<T> {
   readonly values: T[] = [];
   overflow = 0;
+  /** Lookup set, built once the array is long enough that scanning it costs more (rotating IPs). */
+  private lookup: Set<T> | null = null;
   constructor(private readonly cap: number) {}
 
   /** Adds a value; returns true when it was new (and kept). */
   add(v: T): boolean {
-    if (this.values.includes(v)) return false;
+    if (this.has(v)) return false;
     if (this.values.length >= this.cap) {
       this.overflow++;
       return false;
     }
     this.values.push(v);
+    if (this.lookup) this.lookup.add(v);
+    else if (this.values.length === SCAN_MAX) this.lookup = new Set(this.values);
     return true;
   }
 
@@ -26,7 +33,7 @@ export class SmallSet<T> {
 
   /** Whether the value is held. */
   has(v: T): boolean {
-    return this.values.includes(v);
+    return this.lookup ? this.lookup.has(v) : this.values.includes(v);
   }
 }
 
