@@ -22,6 +22,11 @@ export const DetectorConfigSchema = z
     creationWindowMin: num(30),
     /** Accounts created in one window, sharing it with no common verified org, that make a burst. */
     creationBurstMin: num(8),
+    /**
+     * A burst whose members mostly (this share or more) send from one TLS stack marks only the
+     * members that use it: an account made in the same window on another stack is a bystander.
+     */
+    creationBurstStackShare: num(0.5),
     /** Tiers whose sign-up paths were most abused (weak prior, never enough alone). */
     abusedTiers: z.array(z.string()).default(["education", "research", "startup", "free", "trial"]),
     /** A template key becomes a shared bucket after this many uses inside one account. */

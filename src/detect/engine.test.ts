@@ -568,3 +568,177 @@ describe("dueForJudging", () => {
     assert.equal(dueForJudging({ ...enforced, passesSince: 60 }), true);
   });
 });
+
+describe("ban cascades", () => {
+  /**
+   * An aged account is banned at T0 + 1 h (403, DG_ACCOUNT_BLOCKED). Its siblings: one that shares
+   * its card, one created in the same half hour (not a burst), one that shares nothing. Each sends
+   * one request in the half hour before the ban and twelve in the half hour after it.
+   */
+  function afterBan() {
+    const r = rng(5);
+    const window = Date.UTC(2025, 5, 3, 14, 0); // a creation window of its own
+    // prompts of random words: no template is shared with the banned account
+    const word = (q: () => number) =>
+      Array.from({ length: 3 + Math.floor(q() * 6) }, () =>
+        String.fromCharCode(97 + Math.floor(q() * 26)),
+      ).join("");
+    const words = (q: () => number) => Array.from({ length: 8 }, () => word(q)).join(" ");
+    const base = legitAccounts(4, r).map((a) => ({ ...a, prompt: words }));
+    const banned = { ...base[0]!, id: "banned", createdAt: new Date(window + 60_000).toISOString() };
+    const card = { ...base[1]!, id: "card-sibling", payment: banned.payment };
+    const sameHalfHour = {
+      ...base[2]!,
+      id: "same-half-hour",
+      createdAt: new Date(window + 20 * 60_000).toISOString(),
+    };
+    const stranger = { ...base[3]!, id: "stranger" };
+    const ban = T0 + HOUR;
+    const bannedEvents = accountEvents(banned, T0, 40, r).map((e) =>
+      Date.parse(e.time) < ban
+        ? e
+        : {
+            ...e,
+            response: { status: 403, error_code: "DG_ACCOUNT_BLOCKED", input_tokens: 0, output_tokens: 0 },
+          },
+    );
+    const burst = (a: FixtureAccount) => [
+      ...accountEvents({ ...a, every: 60, jitter: 0 }, ban - 20 * 60_000, 1, r),
+      ...accountEvents({ ...a, every: 90, jitter: 0.1 }, ban + 12 * 60_000, 12, r),
+    ];
+    const background = legitAccounts(40, rng(6)).map((a, i) =>
+      accountEvents(
+        { ...a, id: `bg-${i}`, org: `org-bg-${i}`, payment: `pay-bg-${i}`, email: `bg${i}.com` },
+        T0,
+        60,
+        r,
+      ),
+    );
+    return run(byTime([bannedEvents, ...[card, sameHalfHour, stranger].map(burst), ...background]));
+  }
+  const cascade = (report: ReturnType<typeof run>, id: string) =>
+    report.accounts.find((a) => a.account_id === id)?.reasons.some((x) => x.id === "deception.ban_cascade");
+
+  it("flags a sibling by card whose volume jumps after the ban", () => {
+    const report = afterBan();
+    assert.equal(cascade(report, "card-sibling"), true);
+    assert.equal(cascade(report, "stranger"), false);
+  });
+  it("does not count an account merely created in the same half hour as a sibling", () => {
+    assert.equal(cascade(afterBan(), "same-half-hour"), false);
+  });
+  it("does not count a bystander of a burst (made in its half hour, on another TLS stack) as a sibling", () => {
+    const r = rng(12);
+    // 12 accounts: a window of 13 is a burst here and still rare enough to sample (3 % of 500)
+    const hydra = hydraAccounts(12, r);
+    const ban = T0 + 2 * HOUR;
+    const late = (a: FixtureAccount) => [
+      ...accountEvents({ ...a, every: 60, jitter: 0 }, ban - 20 * 60_000, 1, r),
+      ...accountEvents({ ...a, every: 90, jitter: 0.1 }, ban + 12 * 60_000, 12, r),
+    ];
+    const bystander: FixtureAccount = {
+      ...legitAccounts(1, r)[0]!,
+      id: "bystander",
+      createdAt: new Date(Date.parse(hydra[0]!.createdAt) + 60_000).toISOString(),
+      tls: "t13d1715h2_5b57614c22b0_93c746dc12af",
+    };
+    const events = [
+      accountEvents(hydra[0]!, T0 + HOUR, 200, r).map((e) =>
+        Date.parse(e.time) < ban
+          ? e
+          : {
+              ...e,
+              response: { status: 403, error_code: "DG_ACCOUNT_BLOCKED", input_tokens: 0, output_tokens: 0 },
+            },
+      ),
+      ...hydra.slice(1, 6).map((a) => accountEvents(a, T0 + HOUR, 200, r)),
+      ...hydra.slice(6).map(late),
+      late(bystander),
+      ...legitAccounts(40, rng(13)).map((a) => accountEvents(a, T0, 90, r)),
+    ];
+    const report = run(byTime(events));
+    // (the late hydra members are flagged too, but blocked first: their reasons are those of that moment)
+    assert.equal(cascade(report, "bystander"), false);
+  });
+});
+
+describe("creation bursts", () => {
+  /** A hydra of 20 accounts created within minutes on one TLS stack, and one customer made in the same half hour. */
+  function burstWithBystander(bystanderTls: string) {
+    const r = rng(8);
+    const hydra = hydraAccounts(20, r);
+    const bystander: FixtureAccount = {
+      ...legitAccounts(1, r)[0]!,
+      id: "bystander",
+      createdAt: new Date(Date.parse(hydra[0]!.createdAt) + 60_000).toISOString(),
+      tls: bystanderTls,
+    };
+    const report = run(
+      byTime([
+        ...legitAccounts(40, r).map((a) => accountEvents(a, T0, 40, r)),
+        ...hydra.map((a) => accountEvents(a, T0 + HOUR, 60, r)),
+        accountEvents(bystander, T0, 40, r),
+      ]),
+    );
+    const burst = (id: string) =>
+      report.accounts
+        .find((a) => a.account_id === id)
+        ?.reasons.some((x) => x.id === "deception.creation_burst");
+    return { burst, hydra };
+  }
+
+  it("marks the burst's accounts but not a customer made in the same half hour on another TLS stack", () => {
+    const { burst, hydra } = burstWithBystander("t13d1715h2_5b57614c22b0_93c746dc12af");
+    for (const a of hydra) assert.equal(burst(a.id), true, a.id);
+    assert.equal(burst("bystander"), false);
+  });
+  it("still marks a customer made in the same half hour on the burst's own TLS stack", () => {
+    const { burst, hydra } = burstWithBystander(hydraAccounts(1, rng(8))[0]!.tls);
+    assert.equal(burst("bystander"), true);
+    assert.equal(burst(hydra[0]!.id), true);
+  });
+});
+
+describe("payment reuse", () => {
+  /** Five established customers and one new account pay with one card; so do four new accounts with another. */
+  function cards() {
+    const r = rng(9);
+    const fresh = (a: FixtureAccount, k: number): FixtureAccount => ({
+      ...a,
+      createdAt: new Date(T0 - (3 + k) * 86_400_000).toISOString(),
+    });
+    const business = legitAccounts(6, r).map((a, k) => ({
+      ...(k === 5 ? fresh(a, k) : a),
+      id: `business-${k}`,
+      payment: "pay-business",
+    }));
+    const ring = legitAccounts(4, r).map((a, k) => ({
+      ...fresh(a, k),
+      id: `ring-${k}`,
+      payment: "pay-ring",
+    }));
+    const report = run(
+      byTime([
+        ...legitAccounts(40, rng(10)).map((a, i) =>
+          accountEvents({ ...a, id: `bg-${i}`, payment: `pay-bg-${i}` }, T0, 30, r),
+        ),
+        ...[...business, ...ring].map((a) => accountEvents(a, T0, 30, r)),
+      ]),
+    );
+    return (id: string) =>
+      report.accounts
+        .find((a) => a.account_id === id)
+        ?.reasons.find((x) => x.id === "deception.payment_reuse");
+  }
+
+  it("counts a card shared among new identities", () => {
+    const reuse = cards();
+    for (let k = 0; k < 4; k++) assert.equal(reuse(`ring-${k}`)?.evidence?.new_identities, 3, `ring-${k}`);
+  });
+  it("does not count a card shared with established accounts only (a business paying for several)", () => {
+    const reuse = cards();
+    assert.equal(reuse("business-5"), undefined);
+    // the established holders share it with one new account
+    assert.equal(reuse("business-0")?.evidence?.new_identities, 1);
+  });
+});

@@ -20,7 +20,7 @@ import { type Group, type Link, splitMembers } from "./communities.js";
 import { type DetectorConfig, defaultConfig } from "./config.js";
 import { extractFeatures, type RequestFeatures } from "./features.js";
 import { mix2 } from "./hash.js";
-import { type Bucket, KeyIndex, KeyType, type KeyTypeId, keyOfHash, typeOfKey } from "./keys.js";
+import { type Bucket, KeyIndex, KeyType, type KeyTypeId, keyOfHash } from "./keys.js";
 import type { NetworkLookup } from "./network.js";
 import { AccountProfile, SLOT_MS } from "./profile.js";
 import { type AccountEvidence, accountEvidence, individualVerdict } from "./scoring.js";
@@ -463,9 +463,7 @@ export class DetectionEngine {
       if (same >= MAX_PER_TYPE) return;
     }
     const b = this.index.add(key, p.index, label);
-    p.keys.push(key);
-    p.keyTypes.push(type);
-    p.keyBuckets.push(b);
+    p.holdKey(key, type, b);
     this.markDirty(p.index);
     if (b.df === 2 && b.members[0] !== undefined) this.markDirty(b.members[0]);
     onAdd(key);
@@ -601,25 +599,64 @@ export class DetectionEngine {
     return Math.max(this.profiles.length, this.cfg.idfMinPopulation);
   }
 
+  /** Accounts a creation window must hold to be a burst: the configured floor, or 5x the mean window. */
+  private creationBurstMin(): number {
+    const avg = this.creationAccounts / Math.max(1, this.creationWindows);
+    return Math.max(this.cfg.creationBurstMin, 5 * avg);
+  }
+
   private creationBursts(): void {
     if (this.touchedCreation.size === 0) return;
-    const avg = this.creationAccounts / Math.max(1, this.creationWindows);
-    const min = Math.max(this.cfg.creationBurstMin, 5 * avg);
+    const min = this.creationBurstMin();
     for (const k of this.touchedCreation) {
       const b = this.index.buckets.get(k);
       if (!b || b.df < min) continue;
-      const orgs = new Set<string>();
-      for (const m of b.members) orgs.add(this.profiles[m]!.orgId ?? `a:${m}`);
-      if (orgs.size < 3) continue;
+      if (this.identities(b.members) < 3) continue;
+      const stack = this.burstStack(b);
       for (const m of b.members) {
         const q = this.profiles[m]!;
-        if (q.flags.creationBurst !== b.df) {
-          q.flags.creationBurst = b.df;
+        const flag = stack !== null && !q.tlss.has(stack) ? 0 : b.df;
+        if (q.flags.creationBurst !== flag) {
+          q.flags.creationBurst = flag;
           this.markDirty(m);
         }
       }
     }
     this.touchedCreation.clear();
+  }
+
+  /**
+   * The TLS stack most members of a creation burst send from, when at least half of them do: the
+   * operator's tooling. An account made in the same half hour that never uses it is a bystander
+   * (the public creates accounts every half hour too): full preset, seed 7, blocked four VPN users
+   * created in a burst window of the cot-grader, which runs one Python TLS stack, on the ring's VPN
+   * exits, with the honest stacks of their own SDKs. A burst without a dominant stack marks all.
+   */
+  private burstStack(b: Bucket): string | null {
+    const counts = new Map<string, number>();
+    let seen = 0;
+    for (const m of b.members) {
+      const tls = this.profiles[m]!.tlss.values[0];
+      if (!tls) continue;
+      seen++;
+      counts.set(tls, (counts.get(tls) ?? 0) + 1);
+    }
+    let top: string | null = null;
+    let topN = 0;
+    for (const [tls, n] of counts) {
+      if (n > topN) {
+        top = tls;
+        topN = n;
+      }
+    }
+    return top !== null && seen >= 3 && topN >= this.cfg.creationBurstStackShare * seen ? top : null;
+  }
+
+  /** Distinct identities among accounts: an organisation counts once, an account without one on its own. */
+  private identities(members: readonly number[]): number {
+    const ids = new Set<string | number>();
+    for (const m of members) ids.add(this.profiles[m]!.orgId ?? m);
+    return ids.size;
   }
 
   /** Cross-account flags that only need the account's own buckets. */
@@ -629,17 +666,25 @@ export class DetectionEngine {
       if (t === KeyType.payment) {
         const b = p.keyBuckets[i]!;
         if (b.df >= 2) {
-          const ids = new Set<string>();
-          for (const m of b.members) ids.add(this.profiles[m]!.orgId ?? `a:${m}`);
-          p.flags.paymentShared = ids.size - 1;
+          p.flags.paymentShared = this.identities(b.members) - 1;
+          // established holders are a business paying for several accounts (a reseller); new ones
+          // paying with one card are what sign-up fraud looks like
+          const own = p.orgId ?? p.index;
+          const fresh = new Set<string | number>();
+          for (const m of b.members) {
+            const q = this.profiles[m]!;
+            const id = q.orgId ?? m;
+            if (id !== own && this.ageClass(q) !== 2) fresh.add(id);
+          }
+          p.flags.paymentSharedNew = fresh.size;
         }
       } else if (t === KeyType.creation) {
         const b = p.keyBuckets[i]!;
-        const avg = this.creationAccounts / Math.max(1, this.creationWindows);
-        if (b.df >= Math.max(this.cfg.creationBurstMin, 5 * avg) && p.flags.creationBurst === 0) {
-          const ids = new Set<string>();
-          for (const m of b.members) ids.add(this.profiles[m]!.orgId ?? `a:${m}`);
-          if (ids.size >= 3) p.flags.creationBurst = b.df;
+        if (b.df >= this.creationBurstMin() && p.flags.creationBurst === 0) {
+          if (this.identities(b.members) >= 3) {
+            const stack = this.burstStack(b);
+            if (stack === null || p.tlss.has(stack)) p.flags.creationBurst = b.df;
+          }
         }
       }
     }
@@ -705,9 +750,11 @@ export class DetectionEngine {
     const w = this.cfg.linkWeights;
     const best = this.best.fill(0);
     const mark = this.probeMarks;
-    for (let i = 0; i < q.keyBuckets.length; i++) {
+    const ids = q.keyIds;
+    for (let i = 0, n = q.keys.length; i < n; i++) {
+      if (mark[ids[i]!] !== mine.stamp) continue;
       const b = q.keyBuckets[i]!;
-      if (mark[b.id] !== mine.stamp || b.df > maxDf) continue;
+      if (b.df > maxDf) continue;
       const k = q.keys[i]!;
       const t = q.keyTypes[i]!;
       // Commodity attributes (SDK stacks, networks, mail domains, prompts) count by rarity; a shared
@@ -756,7 +803,7 @@ export class DetectionEngine {
       this.probeStamp = 0;
     }
     const stamp = ++this.probeStamp;
-    for (const b of p.keyBuckets) this.probeMarks[b.id] = stamp;
+    for (let i = 0, n = p.keys.length; i < n; i++) this.probeMarks[p.keyIds[i]!] = stamp;
     return {
       stamp,
       asns: p.asns.size >= 4 ? new Set(p.asns.values) : null,
@@ -787,14 +834,28 @@ export class DetectionEngine {
       const banned = this.profiles[ban.idx]!;
       const slot = Math.floor(ban.t / SLOT_MS);
       const sampled: number[] = [];
-      for (const k of banned.keys) {
-        // siblings by identity (card, creation window, template), not by a shared network or client
-        // stack: a relay or a VPN exit also carries the public
-        const kt = typeOfKey(k);
+      for (let i = 0; i < banned.keys.length; i++) {
+        // siblings by identity (card, creation burst, template), not by a shared network or client
+        // stack: a relay or a VPN exit also carries the public. A creation window counts only when
+        // both accounts are marked members of a burst there (not bystanders, creationBursts):
+        // accounts are created every half hour, and a legitimate account made in the same half hour
+        // as a banned one, starting a session after the ban, is no sibling (full preset, seed 7:
+        // seven VPN users, made in the hydra's burst windows, were throttled that way).
+        const kt = banned.keyTypes[i]!;
         if (kt !== KeyType.payment && kt !== KeyType.creation && kt !== KeyType.template) continue;
-        const b = this.index.buckets.get(k);
-        if (b && b.df >= 2 && b.df <= this.cfg.maxKeyShare * this.npop())
+        if (kt === KeyType.creation && banned.flags.creationBurst === 0) continue;
+        const b = banned.keyBuckets[i]!;
+        if (b.df >= 2 && b.df <= this.cfg.maxKeyShare * this.npop()) {
+          const from = sampled.length;
           this.index.sample(b, 32, ban.idx, sampled);
+          if (kt === KeyType.creation) {
+            let w = from;
+            for (let j = from; j < sampled.length; j++) {
+              if (this.profiles[sampled[j]!]!.flags.creationBurst > 0) sampled[w++] = sampled[j]!;
+            }
+            sampled.length = w;
+          }
+        }
       }
       for (const s of new Set(sampled)) {
         const q = this.profiles[s]!;

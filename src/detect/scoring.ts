@@ -195,12 +195,15 @@ export function accountEvidence(
       vpn_share: round(p.netVpn / n),
     }));
   }
-  if (p.flags.paymentShared > 0) {
-    const v = w.paymentShared * clamp01(p.flags.paymentShared / 3);
+  // A card shared with established accounts only is a business paying for several (a reseller's
+  // card pays for its customers' accounts); shared with new identities it is sign-up fraud.
+  if (p.flags.paymentSharedNew > 0) {
+    const v = w.paymentShared * clamp01(p.flags.paymentSharedNew / 3);
     deception += v;
     active += v;
-    push("deception.payment_reuse", "Payment method shared with unrelated identities", v, () => ({
+    push("deception.payment_reuse", "Payment method shared with new, unrelated identities", v, () => ({
       other_identities: p.flags.paymentShared,
+      new_identities: p.flags.paymentSharedNew,
     }));
   }
   if (p.flags.creationBurst > 0) {
