@@ -6,6 +6,7 @@ import { parseDetectorConfig } from "./config.js";
 import { DetectionEngine, dueForJudging } from "./engine.js";
 import {
   accountEvents,
+  benchmarkPrompt,
   byTime,
   evalOrgAccounts,
   type FixtureAccount,
@@ -627,6 +628,50 @@ describe("ban cascades", () => {
   it("does not count an account merely created in the same half hour as a sibling", () => {
     assert.equal(cascade(afterBan(), "same-half-hour"), false);
   });
+  it("counts a template as a sibling tie only where it carries most of both accounts' traffic", () => {
+    const r = rng(14);
+    const word = (q: () => number) =>
+      Array.from({ length: 3 + Math.floor(q() * 6) }, () =>
+        String.fromCharCode(97 + Math.floor(q() * 26)),
+      ).join("");
+    const words = (q: () => number) => Array.from({ length: 8 }, () => word(q)).join(" ");
+    const base = legitAccounts(3, r).map((a) => ({ ...a, prompt: benchmarkPrompt }));
+    const ban = T0 + HOUR;
+    const banned = accountEvents({ ...base[0]!, id: "banned" }, T0, 60, r).map((e) =>
+      Date.parse(e.time) < ban
+        ? e
+        : {
+            ...e,
+            response: { status: 403, error_code: "DG_ACCOUNT_BLOCKED", input_tokens: 0, output_tokens: 0 },
+          },
+    );
+    const before = (a: FixtureAccount) =>
+      accountEvents({ ...a, every: 60, jitter: 0 }, ban - 20 * 60_000, 1, r);
+    const after = (a: FixtureAccount, count: number) =>
+      accountEvents({ ...a, every: 90, jitter: 0.1 }, ban + 12 * 60_000, count, r);
+    const sibling = { ...base[1]!, id: "template-sibling" };
+    const now = { ...base[2]!, id: "now-and-then" };
+    const report = run(
+      byTime([
+        banned,
+        before(sibling),
+        after(sibling, 12),
+        before(now),
+        after(now, 1),
+        after({ ...now, prompt: words }, 11),
+        ...legitAccounts(40, rng(15)).map((a, i) =>
+          accountEvents(
+            { ...a, id: `bg-${i}`, org: `org-bg-${i}`, payment: `pay-bg-${i}`, email: `bg${i}.com` },
+            T0,
+            90,
+            r,
+          ),
+        ),
+      ]),
+    );
+    assert.equal(cascade(report, "template-sibling"), true);
+    assert.equal(cascade(report, "now-and-then"), false);
+  });
   it("does not count a bystander of a burst (made in its half hour, on another TLS stack) as a sibling", () => {
     const r = rng(12);
     // 12 accounts: a window of 13 is a burst here and still rare enough to sample (3 % of 500)
@@ -735,10 +780,10 @@ describe("payment reuse", () => {
     const reuse = cards();
     for (let k = 0; k < 4; k++) assert.equal(reuse(`ring-${k}`)?.evidence?.new_identities, 3, `ring-${k}`);
   });
-  it("does not count a card shared with established accounts only (a business paying for several)", () => {
+  it("does not count a card that pays mostly for established accounts (a business paying for several)", () => {
     const reuse = cards();
     assert.equal(reuse("business-5"), undefined);
-    // the established holders share it with one new account
-    assert.equal(reuse("business-0")?.evidence?.new_identities, 1);
+    // nor for the established holders, who share it with one new account among five
+    assert.equal(reuse("business-0"), undefined);
   });
 });

@@ -119,6 +119,9 @@ function templateShare(p: AccountProfile, key: number): number {
   return c / Math.max(1, p.n);
 }
 
+/** Share of both accounts' traffic a template must carry to make them siblings in a ban cascade. */
+const TEMPLATE_SIBLING_SHARE = 0.3;
+
 function isNetwork(t: number): boolean {
   return t === KeyType.asn || t === KeyType.prefix;
 }
@@ -667,8 +670,9 @@ export class DetectionEngine {
         const b = p.keyBuckets[i]!;
         if (b.df >= 2) {
           p.flags.paymentShared = this.identities(b.members) - 1;
-          // established holders are a business paying for several accounts (a reseller); new ones
-          // paying with one card are what sign-up fraud looks like
+          // a card that pays mostly for established accounts is a business paying for several (a
+          // reseller, which also opens a new account now and then); one that pays mostly for new
+          // identities is what sign-up fraud looks like
           const own = p.orgId ?? p.index;
           const fresh = new Set<string | number>();
           for (const m of b.members) {
@@ -676,7 +680,8 @@ export class DetectionEngine {
             const id = q.orgId ?? m;
             if (id !== own && this.ageClass(q) !== 2) fresh.add(id);
           }
-          p.flags.paymentSharedNew = fresh.size;
+          const others = p.flags.paymentShared;
+          p.flags.paymentSharedNew = fresh.size >= 0.5 * others ? fresh.size : 0;
         }
       } else if (t === KeyType.creation) {
         const b = p.keyBuckets[i]!;
@@ -835,23 +840,35 @@ export class DetectionEngine {
       const slot = Math.floor(ban.t / SLOT_MS);
       const sampled: number[] = [];
       for (let i = 0; i < banned.keys.length; i++) {
-        // siblings by identity (card, creation burst, template), not by a shared network or client
+        // Siblings by identity (card, creation burst, template), not by a shared network or client
         // stack: a relay or a VPN exit also carries the public. A creation window counts only when
         // both accounts are marked members of a burst there (not bystanders, creationBursts):
         // accounts are created every half hour, and a legitimate account made in the same half hour
-        // as a banned one, starting a session after the ban, is no sibling (full preset, seed 7:
-        // seven VPN users, made in the hydra's burst windows, were throttled that way).
+        // as a banned one, starting a session after the ban, is no sibling. A template counts only
+        // where it is a large share of both accounts' traffic (as for links): prompts drawn from
+        // public collections are shared by unrelated accounts, and an account that used the hydra's
+        // popular prompt now and then is no sibling. (Full preset, seed 7: 3-7 VPN users per run
+        // were throttled as siblings through such ties.)
         const kt = banned.keyTypes[i]!;
         if (kt !== KeyType.payment && kt !== KeyType.creation && kt !== KeyType.template) continue;
         if (kt === KeyType.creation && banned.flags.creationBurst === 0) continue;
+        const k = banned.keys[i]!;
+        const concentrated = (q: AccountProfile) => templateShare(q, k) >= TEMPLATE_SIBLING_SHARE;
         const b = banned.keyBuckets[i]!;
         if (b.df >= 2 && b.df <= this.cfg.maxKeyShare * this.npop()) {
           const from = sampled.length;
+          // (sampled before the template test: the measured figures were taken in this order, and
+          // the sample draws from the random stream that link sampling shares)
           this.index.sample(b, 32, ban.idx, sampled);
-          if (kt === KeyType.creation) {
+          if (kt === KeyType.template && !concentrated(banned)) {
+            sampled.length = from;
+            continue;
+          }
+          if (kt === KeyType.creation || kt === KeyType.template) {
             let w = from;
             for (let j = from; j < sampled.length; j++) {
-              if (this.profiles[sampled[j]!]!.flags.creationBurst > 0) sampled[w++] = sampled[j]!;
+              const q = this.profiles[sampled[j]!]!;
+              if (kt === KeyType.creation ? q.flags.creationBurst > 0 : concentrated(q)) sampled[w++] = sampled[j]!;
             }
             sampled.length = w;
           }
