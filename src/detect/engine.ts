@@ -868,7 +868,8 @@ export class DetectionEngine {
             let w = from;
             for (let j = from; j < sampled.length; j++) {
               const q = this.profiles[sampled[j]!]!;
-              if (kt === KeyType.creation ? q.flags.creationBurst > 0 : concentrated(q)) sampled[w++] = sampled[j]!;
+              if (kt === KeyType.creation ? q.flags.creationBurst > 0 : concentrated(q))
+                sampled[w++] = sampled[j]!;
             }
             sampled.length = w;
           }
