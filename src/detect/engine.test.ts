@@ -571,6 +571,22 @@ describe("dueForJudging", () => {
 });
 
 describe("ban cascades", () => {
+  /** The account's requests from `ban` on are refused as a ban (403, DG_ACCOUNT_BLOCKED). */
+  const bannedFrom = (events: ExchangeEvent[], ban: number): ExchangeEvent[] =>
+    events.map((e) =>
+      Date.parse(e.time) < ban
+        ? e
+        : {
+            ...e,
+            response: { status: 403, error_code: "DG_ACCOUNT_BLOCKED", input_tokens: 0, output_tokens: 0 },
+          },
+    );
+  /** Prompts of random letters: no template is shared with anyone. */
+  const word = (q: () => number) =>
+    Array.from({ length: 3 + Math.floor(q() * 6) }, () =>
+      String.fromCharCode(97 + Math.floor(q() * 26)),
+    ).join("");
+  const words = (q: () => number) => Array.from({ length: 8 }, () => word(q)).join(" ");
   /**
    * An aged account is banned at T0 + 1 h (403, DG_ACCOUNT_BLOCKED). Its siblings: one that shares
    * its card, one created in the same half hour (not a burst), one that shares nothing. Each sends
@@ -579,12 +595,6 @@ describe("ban cascades", () => {
   function afterBan() {
     const r = rng(5);
     const window = Date.UTC(2025, 5, 3, 14, 0); // a creation window of its own
-    // prompts of random words: no template is shared with the banned account
-    const word = (q: () => number) =>
-      Array.from({ length: 3 + Math.floor(q() * 6) }, () =>
-        String.fromCharCode(97 + Math.floor(q() * 26)),
-      ).join("");
-    const words = (q: () => number) => Array.from({ length: 8 }, () => word(q)).join(" ");
     const base = legitAccounts(4, r).map((a) => ({ ...a, prompt: words }));
     const banned = { ...base[0]!, id: "banned", createdAt: new Date(window + 60_000).toISOString() };
     const card = { ...base[1]!, id: "card-sibling", payment: banned.payment };
@@ -595,14 +605,7 @@ describe("ban cascades", () => {
     };
     const stranger = { ...base[3]!, id: "stranger" };
     const ban = T0 + HOUR;
-    const bannedEvents = accountEvents(banned, T0, 40, r).map((e) =>
-      Date.parse(e.time) < ban
-        ? e
-        : {
-            ...e,
-            response: { status: 403, error_code: "DG_ACCOUNT_BLOCKED", input_tokens: 0, output_tokens: 0 },
-          },
-    );
+    const bannedEvents = bannedFrom(accountEvents(banned, T0, 40, r), ban);
     const burst = (a: FixtureAccount) => [
       ...accountEvents({ ...a, every: 60, jitter: 0 }, ban - 20 * 60_000, 1, r),
       ...accountEvents({ ...a, every: 90, jitter: 0.1 }, ban + 12 * 60_000, 12, r),
@@ -630,21 +633,9 @@ describe("ban cascades", () => {
   });
   it("counts a template as a sibling tie only where it carries most of both accounts' traffic", () => {
     const r = rng(14);
-    const word = (q: () => number) =>
-      Array.from({ length: 3 + Math.floor(q() * 6) }, () =>
-        String.fromCharCode(97 + Math.floor(q() * 26)),
-      ).join("");
-    const words = (q: () => number) => Array.from({ length: 8 }, () => word(q)).join(" ");
     const base = legitAccounts(3, r).map((a) => ({ ...a, prompt: benchmarkPrompt }));
     const ban = T0 + HOUR;
-    const banned = accountEvents({ ...base[0]!, id: "banned" }, T0, 60, r).map((e) =>
-      Date.parse(e.time) < ban
-        ? e
-        : {
-            ...e,
-            response: { status: 403, error_code: "DG_ACCOUNT_BLOCKED", input_tokens: 0, output_tokens: 0 },
-          },
-    );
+    const banned = bannedFrom(accountEvents({ ...base[0]!, id: "banned" }, T0, 60, r), ban);
     const before = (a: FixtureAccount) =>
       accountEvents({ ...a, every: 60, jitter: 0 }, ban - 20 * 60_000, 1, r);
     const after = (a: FixtureAccount, count: number) =>
@@ -688,14 +679,7 @@ describe("ban cascades", () => {
       tls: "t13d1715h2_5b57614c22b0_93c746dc12af",
     };
     const events = [
-      accountEvents(hydra[0]!, T0 + HOUR, 200, r).map((e) =>
-        Date.parse(e.time) < ban
-          ? e
-          : {
-              ...e,
-              response: { status: 403, error_code: "DG_ACCOUNT_BLOCKED", input_tokens: 0, output_tokens: 0 },
-            },
-      ),
+      bannedFrom(accountEvents(hydra[0]!, T0 + HOUR, 200, r), ban),
       ...hydra.slice(1, 6).map((a) => accountEvents(a, T0 + HOUR, 200, r)),
       ...hydra.slice(6).map(late),
       late(bystander),
