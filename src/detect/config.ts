@@ -27,6 +27,11 @@ export const DetectorConfigSchema = z
      * members that use it: an account made in the same window on another stack is a bystander.
      */
     creationBurstStackShare: num(0.5),
+    /**
+     * A shared card counts as reuse (deception) only when at least this share of its other holders
+     * were not established at first use: a card paying mostly for established accounts is a business's.
+     */
+    paymentNewShare: num(0.5),
     /** Tiers whose sign-up paths were most abused (weak prior, never enough alone). */
     abusedTiers: z.array(z.string()).default(["education", "research", "startup", "free", "trial"]),
     /** A template key becomes a shared bucket after this many uses inside one account. */

@@ -629,8 +629,8 @@ export class DetectionEngine {
   }
 
   /**
-   * The TLS stack most members of a creation burst send from, when at least half of them do: the
-   * operator's tooling. An account made in the same half hour that never uses it is a bystander
+   * The TLS stack most members of a creation burst send from, when at least `creationBurstStackShare`
+   * of them do: the operator's tooling. An account made in the same half hour that never uses it is a bystander
    * (the public creates accounts every half hour too): full preset, seed 7, blocked four VPN users
    * created in a burst window of the cot-grader, which runs one Python TLS stack, on the ring's VPN
    * exits, with the honest stacks of their own SDKs. A burst without a dominant stack marks all.
@@ -681,7 +681,7 @@ export class DetectionEngine {
             if (id !== own && this.ageClass(q) !== 2) fresh.add(id);
           }
           const others = p.flags.paymentShared;
-          p.flags.paymentSharedNew = fresh.size >= 0.5 * others ? fresh.size : 0;
+          p.flags.paymentSharedNew = fresh.size >= this.cfg.paymentNewShare * others ? fresh.size : 0;
         }
       } else if (t === KeyType.creation) {
         const b = p.keyBuckets[i]!;
