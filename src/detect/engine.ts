@@ -798,8 +798,8 @@ export class DetectionEngine {
 
   /** Marks an account's buckets for linkWeight (see Probe); the previous probe is forgotten. */
   private probe(p: AccountProfile): Probe {
-    if (this.probeMarks.length < this.index.byId.length) {
-      const grown = new Int32Array(Math.max(1024, 2 * this.index.byId.length));
+    if (this.probeMarks.length < this.index.buckets.size) {
+      const grown = new Int32Array(Math.max(1024, 2 * this.index.buckets.size));
       grown.set(this.probeMarks);
       this.probeMarks = grown;
     }

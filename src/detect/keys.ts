@@ -50,7 +50,7 @@ export function typeOfKey(key: number): KeyTypeId {
 
 /** One shared attribute. */
 export interface Bucket {
-  /** Position in `KeyIndex.byId` (buckets are numbered in order of creation and never removed). */
+  /** Buckets are numbered 0, 1, ... in order of creation (and never removed). */
   id: number;
   /** Accounts that hold the key. */
   df: number;
@@ -63,7 +63,6 @@ export interface Bucket {
 /** The index itself. */
 export class KeyIndex {
   readonly buckets = new Map<number, Bucket>();
-  readonly byId: Bucket[] = [];
   private rng = 0x9e3779b9;
 
   constructor(private readonly reservoir = 64) {}
@@ -82,9 +81,8 @@ export class KeyIndex {
   add(key: number, account: number, label: string): Bucket {
     let b = this.buckets.get(key);
     if (!b) {
-      b = { id: this.byId.length, df: 0, members: [], label };
+      b = { id: this.buckets.size, df: 0, members: [], label };
       this.buckets.set(key, b);
-      this.byId.push(b);
     }
     b.df++;
     if (b.members.length < this.reservoir) b.members.push(account);

@@ -101,7 +101,10 @@ export class AccountProfile {
   flags = {
     /** Other identities paying with this account's card. */
     paymentShared: 0,
-    /** ... of which were not established at their first request (fresh or in between, or of unknown age). */
+    /**
+     * ... of which were not established at their first request (fresh, in between or of unknown
+     * age); 0 unless they are at least `paymentNewShare` of them.
+     */
     paymentSharedNew: 0,
     creationBurst: 0,
     banCascade: 0,

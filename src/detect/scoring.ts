@@ -195,8 +195,9 @@ export function accountEvidence(
       vpn_share: round(p.netVpn / n),
     }));
   }
-  // A card shared with established accounts only is a business paying for several (a reseller's
-  // card pays for its customers' accounts); shared with new identities it is sign-up fraud.
+  // A card that pays mostly for established accounts is a business paying for several (a reseller's
+  // card pays for its customers' accounts); one that pays mostly for new identities is sign-up fraud
+  // (engine crossFlags, `paymentNewShare`).
   if (p.flags.paymentSharedNew > 0) {
     const v = w.paymentShared * clamp01(p.flags.paymentSharedNew / 3);
     deception += v;
