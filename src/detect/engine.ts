@@ -108,15 +108,14 @@ export function dueForJudging(s: SinceJudged): boolean {
   return s.passesSince >= (s.enforced ? 60 : changed ? 5 : 60);
 }
 
+/**
+ * Share of an account's traffic on a template key (head, tail or system prompt). A template the
+ * account used only now and then has been evicted from its sketches and counts 0: reading it as the
+ * account's whole traffic (as a system prompt once was) tied VPN users who sent a hydra's popular
+ * prompt in their first requests to the hydra's bans (full preset, seed 2).
+ */
 function templateShare(p: AccountProfile, key: number): number {
-  const raw = key % 0x100000000;
-  let c = 0;
-  const i = p.heads.keys.indexOf(raw);
-  if (i >= 0) c = p.heads.counts[i]!;
-  const j = p.tails.keys.indexOf(raw);
-  if (j >= 0) c = Math.max(c, p.tails.counts[j]!);
-  if (c === 0) return 1; // a system-prompt key: fixed for the account's app
-  return c / Math.max(1, p.n);
+  return p.templateCount(key % 0x100000000) / Math.max(1, p.n);
 }
 
 /** Share of both accounts' traffic a template must carry to make them siblings in a ban cascade. */
@@ -354,13 +353,8 @@ export class DetectionEngine {
     for (let i = 0; i < templates.length; i++) {
       const key = keyOfHash(KeyType.template, templates[i]!);
       const b = this.index.buckets.get(key);
-      // share of this account's traffic on the template (a system prompt counts as a template in use)
-      let count = p.n;
-      if (i < 2) {
-        const hh = i === 0 ? p.heads : p.tails;
-        const j = hh.keys.indexOf(templates[i]!);
-        count = j >= 0 ? hh.counts[j]! : 0;
-      }
+      // share of this account's traffic on the template
+      const count = p.templateCount(templates[i]!);
       const concentrated = p.n <= 3 || count / p.n >= 0.1;
       if (b) {
         if (concentrated && p.templateKeys < MAX_TEMPLATE_KEYS && !p.keys.includes(key)) {

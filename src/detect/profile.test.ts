@@ -66,4 +66,31 @@ describe("AccountProfile", () => {
       assert.equal(p.weekdays.indexOf(1), d.getUTCDay(), `weekday of ${d.toISOString()}`);
     }
   });
+  it("counts a template's requests while the sketches hold it, and none once a rare one is evicted", () => {
+    const a = legitAccounts(1, r)[0]!;
+    const early = accountEvents({ ...a, prompt: benchmarkPrompt }, T0, 3, r);
+    const later = accountEvents(
+      { ...a, prompt: (q) => Array.from({ length: 9 }, () => Math.floor(q() * 1e9).toString(36)).join(" ") },
+      T0 + 3_600_000,
+      60,
+      r,
+    );
+    const f = extractFeatures(early[0]!);
+    const p = profileOf(early);
+    assert.equal(p.templateCount(f.headKey), 3);
+    for (const e of later) p.update(extractFeatures(e), false, false);
+    // 3 requests of 63, past the sketch's 8 slots: evicted, so not read as the account's whole traffic
+    assert.equal(p.templateCount(f.headKey), 0);
+    assert.equal(p.templateCount(f.tailKey), 0);
+  });
+  it("counts the requests that carried each system prompt", () => {
+    const a = legitAccounts(1, r)[0]!;
+    const sys = accountEvents({ ...a, system: "You are a terse assistant for the billing team." }, T0, 5, r);
+    const plain = accountEvents(a, T0 + 3_600_000, 15, r);
+    const p = profileOf([...sys, ...plain]);
+    const key = extractFeatures(sys[0]!).sysKey;
+    assert.notEqual(key, 0);
+    assert.equal(p.templateCount(key), 5);
+    assert.equal(p.n, 20);
+  });
 });

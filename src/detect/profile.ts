@@ -16,6 +16,8 @@ const DAY = 86_400_000;
 export const SLOT_MS = 10 * 60_000;
 /** Slots in the recent-activity ring (2 hours). */
 export const SLOTS = 12;
+/** Distinct system prompts whose use an account profile counts. */
+const SYS_KEYS = 4;
 
 /** One account's streaming state, plus its current verdict. */
 export class AccountProfile {
@@ -37,6 +39,12 @@ export class AccountProfile {
   cot = 0;
   readonly heads = new HeavyHitters(8);
   readonly tails = new HeavyHitters(8);
+  /**
+   * System prompts the account has sent (skeleton hashes, the first SYS_KEYS distinct ones) and how
+   * many requests carried each: the share of its traffic a system-prompt template holds.
+   */
+  sysKeys: number[] | null = null;
+  sysCounts: number[] | null = null;
   /** Requests whose head or tail template had already been seen in this account. */
   templated = 0;
   /** Requests whose template key is shared with at least one other account. */
@@ -157,6 +165,7 @@ export class AccountProfile {
     const h = this.heads.add(f.headKey);
     const tl = this.tails.add(f.tailKey);
     if (h > 1 || tl > 1) this.templated++;
+    if (f.sysKey !== 0) this.countSystem(f.sysKey);
     this.simBands.add(f.simHi >>> 20);
     if (f.ip) this.ips.add(hashString(f.ip));
     if (f.prefix) this.prefixes.add(f.prefix);
@@ -201,6 +210,35 @@ export class AccountProfile {
     this.keys.push(key);
     this.keyTypes.push(type);
     this.keyBuckets.push(bucket);
+  }
+
+  private countSystem(key: number): void {
+    if (this.sysKeys === null || this.sysCounts === null) {
+      this.sysKeys = [key];
+      this.sysCounts = [1];
+      return;
+    }
+    const i = this.sysKeys.indexOf(key);
+    if (i >= 0) this.sysCounts[i]!++;
+    else if (this.sysKeys.length < SYS_KEYS) {
+      this.sysKeys.push(key);
+      this.sysCounts.push(1);
+    }
+  }
+
+  /**
+   * Requests that carried a template (head, tail or system-prompt hash), as far as the sketches
+   * still hold it; 0 once a rare template has been evicted from them.
+   */
+  templateCount(hash: number): number {
+    let c = 0;
+    const i = this.heads.keys.indexOf(hash);
+    if (i >= 0) c = this.heads.counts[i]!;
+    const j = this.tails.keys.indexOf(hash);
+    if (j >= 0) c = Math.max(c, this.tails.counts[j]!);
+    const k = this.sysKeys === null ? -1 : this.sysKeys.indexOf(hash);
+    if (k >= 0) c = Math.max(c, this.sysCounts![k]!);
+    return c;
   }
 
   /** Requests in the slots [fromSlot, toSlot] still held in the recent ring. */
