@@ -23,6 +23,14 @@ export const DetectorConfigSchema = z
     /** Accounts created in one window, sharing it with no common verified org, that make a burst. */
     creationBurstMin: num(8),
     /**
+     * An account is marked a member of a creation burst when its window holds more accounts than
+     * chance allows: P(X >= n) <= creationBurstP for X ~ Poisson at the mean of the windows within
+     * creationBurstSpanHours each side, and n >= creationBurstFloor.
+     */
+    creationBurstP: num(1e-7),
+    creationBurstSpanHours: num(24),
+    creationBurstFloor: num(4),
+    /**
      * A burst whose members mostly (this share or more) send from one TLS stack marks only the
      * members that use it: an account made in the same window on another stack is a bystander.
      */

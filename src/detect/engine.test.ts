@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { isEnforced } from "../events/report.js";
 import type { ExchangeEvent } from "../events/types.js";
 import { parseDetectorConfig } from "./config.js";
-import { DetectionEngine, dueForJudging } from "./engine.js";
+import { DetectionEngine, dueForJudging, poissonTail } from "./engine.js";
 import {
   accountEvents,
   benchmarkPrompt,
@@ -534,6 +534,30 @@ describe("DetectionEngine on fixtures", () => {
   });
 });
 
+describe("poissonTail", () => {
+  /** P(X >= k) for X ~ Poisson(lambda), summed upwards in logs (independently of poissonTail's loop). */
+  const upper = (lambda: number, k: number) => {
+    let logFact = 0;
+    for (let i = 2; i <= k; i++) logFact += Math.log(i);
+    let s = 0;
+    for (let i = k; i < k + 400; i++) {
+      if (i > k) logFact += Math.log(i);
+      s += Math.exp(-lambda + i * Math.log(Math.max(lambda, 1e-300)) - logFact);
+    }
+    return s;
+  };
+  it("returns the smallest count whose upper tail is at most p", () => {
+    for (const lambda of [0.01, 0.3, 1, 2.5, 7, 40]) {
+      for (const p of [1e-3, 1e-7]) {
+        const k = poissonTail(lambda, p);
+        assert.ok(upper(lambda, k) <= p * (1 + 1e-9), `tail at ${k} for ${lambda}, ${p}`);
+        assert.ok(k <= 1 || upper(lambda, k - 1) > p, `tail at ${k - 1} for ${lambda}, ${p}`);
+      }
+    }
+    assert.equal(poissonTail(0, 1e-7), 1);
+  });
+});
+
 describe("dueForJudging", () => {
   const judged = {
     passesSince: 5,
@@ -759,6 +783,47 @@ describe("creation bursts", () => {
     for (const a of hydra) assert.equal(burst(a.id), true, a.id);
     assert.equal(burst("bystander"), false);
   });
+  /**
+   * `n` accounts of distinct identities made in one half hour, `around` in each half hour of the day
+   * either side (creationBurstSpanHours), 40 older ones; whether each of the n is marked a burst member.
+   */
+  function madeInWindow(n: number, around: number) {
+    const r = rng(31);
+    const win = Date.UTC(2025, 8, 10, 12, 0);
+    const made = (a: FixtureAccount, id: string, at: number): FixtureAccount => ({
+      ...a,
+      id,
+      org: `org-${id}`,
+      payment: `pay-${id}`,
+      email: `${id}.com`,
+      createdAt: new Date(at).toISOString(),
+    });
+    const inWindow = legitAccounts(n, r).map((a, k) => made(a, `made-${k}`, win + k * 60_000));
+    const neighbours: FixtureAccount[] = [];
+    for (let j = -48; j <= 48; j++) {
+      if (j === 0) continue;
+      for (const [k, a] of legitAccounts(around, r).entries())
+        neighbours.push(made(a, `near-${j}-${k}`, win + j * 30 * 60_000 + k * 60_000));
+    }
+    const report = run(
+      byTime(
+        [...inWindow, ...neighbours, ...legitAccounts(40, r)].map((a) =>
+          accountEvents({ ...a, every: 300, jitter: 0.5 }, T0, 3, r),
+        ),
+      ),
+    );
+    return inWindow.map((a) =>
+      report.accounts
+        .find((x) => x.account_id === a.id)!
+        .reasons.some((x) => x.id === "deception.creation_burst"),
+    );
+  }
+  it("marks five accounts made in one half hour amid quiet half hours", () => {
+    assert.deepEqual(madeInWindow(5, 0), [true, true, true, true, true]);
+  });
+  it("does not mark nine made in one half hour amid half hours of two each (chance at that rate)", () => {
+    assert.deepEqual(madeInWindow(9, 2), Array(9).fill(false));
+  });
   it("still marks a customer made in the same half hour on the burst's own TLS stack", () => {
     const { burst, hydra } = burstWithBystander(hydraAccounts(1, rng(8))[0]!.tls);
     assert.equal(burst("bystander"), true);
@@ -808,4 +873,45 @@ describe("payment reuse", () => {
     // nor for the established holders, who share it with one new account among five
     assert.equal(reuse("business-0"), undefined);
   });
+});
+
+describe("system prompts", () => {
+  /** Lower-case words: no numbers or names for the skeleton to fold, so no shared head or tail. */
+  const words = (q: () => number) =>
+    Array.from({ length: 8 }, () =>
+      Array.from({ length: 3 + Math.floor(q() * 6) }, () =>
+        String.fromCharCode(97 + Math.floor(q() * 26)),
+      ).join(""),
+    ).join(" ");
+  /**
+   * 12 hydra accounts (cards of their own) with one system prompt over varied user content, and 30
+   * of 800 legitimate accounts that share a common one (over 3 % of accounts: maxKeyShare).
+   */
+  function run2(seed: number) {
+    const r = rng(seed);
+    const legit = legitAccounts(800, r).map((a, i) =>
+      accountEvents(i < 30 ? { ...a, system: "You are a helpful assistant." } : a, T0, 40, r),
+    );
+    const hydra = hydraAccounts(12, r).map((a, i) =>
+      accountEvents({ ...a, prompt: words, payment: `own-card-${i}` }, T0 + HOUR, 150, r),
+    );
+    return run(byTime([...legit, ...hydra]));
+  }
+  for (const seed of [21, 22]) {
+    it(`links accounts on a rare shared system prompt into one campaign, not on a common one (seed ${seed})`, () => {
+      const report = run2(seed);
+      const hydra = report.accounts.filter((a) => a.account_id.startsWith("hydra-"));
+      assert.equal(hydra.length, 12);
+      const ids = new Set(hydra.map((a) => a.campaign_id));
+      assert.equal(ids.size, 1, "one campaign");
+      assert.notEqual([...ids][0], null);
+      for (const c of report.campaigns)
+        assert.ok(
+          c.accounts.every((id) => id.startsWith("hydra-")),
+          c.id,
+        );
+      for (const a of report.accounts.filter((x) => x.account_id.startsWith("legit-")))
+        assert.ok(!isEnforced(a.verdict), `${a.account_id} is ${a.verdict}`);
+    });
+  }
 });

@@ -121,6 +121,20 @@ function templateShare(p: AccountProfile, key: number): number {
 /** Share of both accounts' traffic a template must carry to make them siblings in a ban cascade. */
 const TEMPLATE_SIBLING_SHARE = 0.3;
 
+/** Smallest k with P(X >= k) <= p for X ~ Poisson(lambda). */
+export function poissonTail(lambda: number, p: number): number {
+  let term = Math.exp(-lambda);
+  if (term === 0) return Math.ceil(lambda + 8 * Math.sqrt(lambda)); // (normal tail, far past any p used)
+  let cdf = term;
+  let k = 0;
+  while (1 - cdf > p && k < 10_000) {
+    k++;
+    term *= lambda / k;
+    cdf += term;
+  }
+  return k + 1;
+}
+
 function isNetwork(t: number): boolean {
   return t === KeyType.asn || t === KeyType.prefix;
 }
@@ -232,6 +246,9 @@ export class DetectionEngine {
   private readonly dirtyMark: Uint8Array[] = [];
   private bans: { idx: number; t: number }[] = [];
   private touchedCreation = new Set<number>();
+  /** Creation-window number of each creation key, and each window's burst size as of a pass. */
+  private creationWin = new Map<number, number>();
+  private burstMinAt = new Map<number, { pass: number; min: number }>();
   private creationAccounts = 0;
   private creationWindows = 0;
   private startMs = Number.NaN;
@@ -347,7 +364,10 @@ export class DetectionEngine {
     const join = (k: number) => {
       if (p.campaignId === null && this.signatureHit(p, k)) joined = true;
     };
-    // templates: promoted when repeated inside the account, or joined when already shared
+    // templates (the prompt's head and tail skeletons, and the system prompt on its own): promoted
+    // when repeated inside the account, or joined when already shared. A system prompt is promoted
+    // like the others: a hydra that varies its user content still sends one fixed system prompt
+    // (popular ones, shared by many apps, pass maxKeyShare and are not linked on).
     const templates = f.sysKey ? [f.headKey, f.tailKey, f.sysKey] : [f.headKey, f.tailKey];
     let shared = false;
     for (let i = 0; i < templates.length; i++) {
@@ -363,7 +383,6 @@ export class DetectionEngine {
         }
         if (b.df >= 2) shared = true;
       } else if (
-        i < 2 &&
         count >= this.cfg.templatePromoteCount &&
         concentrated &&
         p.templateKeys < MAX_TEMPLATE_KEYS
@@ -426,7 +445,10 @@ export class DetectionEngine {
         const win = creationWindow(f.createdMs, this.cfg.creationWindowMin);
         const k = creationKey(win);
         const before = this.index.buckets.get(k);
-        if (!before) this.creationWindows++;
+        if (!before) {
+          this.creationWindows++;
+          this.creationWin.set(k, win);
+        }
         if (!p.keys.includes(k)) {
           this.creationAccounts++;
           this.addKey(
@@ -602,12 +624,36 @@ export class DetectionEngine {
     return Math.max(this.cfg.creationBurstMin, 5 * avg);
   }
 
+  /**
+   * Accounts a creation window must hold to be a burst: more than chance allows given the windows
+   * around it (Poisson at their mean over creationBurstSpanHours each side, tail probability
+   * creationBurstP), and at least creationBurstFloor. Computed once per pass per window.
+   */
+  private windowBurstMin(key: number): number {
+    const win = this.creationWin.get(key);
+    if (win === undefined) return this.creationBurstMin();
+    const cached = this.burstMinAt.get(key);
+    if (cached && cached.pass === this.passes) return cached.min;
+    const span = Math.max(1, Math.round((this.cfg.creationBurstSpanHours * 60) / this.cfg.creationWindowMin));
+    // the background rate: the mean of the windows around, less the busiest tenth (other bursts)
+    const around: number[] = [];
+    for (let j = -span; j <= span; j++) {
+      if (j !== 0) around.push(this.index.buckets.get(creationKey(win + j))?.df ?? 0);
+    }
+    around.sort((a, b) => a - b);
+    const kept = around.length - Math.floor(around.length / 10);
+    let sum = 0;
+    for (let j = 0; j < kept; j++) sum += around[j]!;
+    const min = Math.max(this.cfg.creationBurstFloor, poissonTail(sum / kept, this.cfg.creationBurstP));
+    this.burstMinAt.set(key, { pass: this.passes, min });
+    return min;
+  }
+
   private creationBursts(): void {
     if (this.touchedCreation.size === 0) return;
-    const min = this.creationBurstMin();
     for (const k of this.touchedCreation) {
       const b = this.index.buckets.get(k);
-      if (!b || b.df < min) continue;
+      if (!b || b.df < this.windowBurstMin(k)) continue;
       if (this.identities(b.members) < 3) continue;
       const stack = this.burstStack(b);
       for (const m of b.members) {
@@ -679,7 +725,7 @@ export class DetectionEngine {
         }
       } else if (t === KeyType.creation) {
         const b = p.keyBuckets[i]!;
-        if (b.df >= this.creationBurstMin() && p.flags.creationBurst === 0) {
+        if (p.flags.creationBurst === 0 && b.df >= this.cfg.creationBurstFloor && b.df >= this.windowBurstMin(p.keys[i]!)) {
           if (this.identities(b.members) >= 3) {
             const stack = this.burstStack(b);
             if (stack === null || p.tlss.has(stack)) p.flags.creationBurst = b.df;
