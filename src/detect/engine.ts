@@ -725,7 +725,11 @@ export class DetectionEngine {
         }
       } else if (t === KeyType.creation) {
         const b = p.keyBuckets[i]!;
-        if (p.flags.creationBurst === 0 && b.df >= this.cfg.creationBurstFloor && b.df >= this.windowBurstMin(p.keys[i]!)) {
+        if (
+          p.flags.creationBurst === 0 &&
+          b.df >= this.cfg.creationBurstFloor &&
+          b.df >= this.windowBurstMin(p.keys[i]!)
+        ) {
           if (this.identities(b.members) >= 3) {
             const stack = this.burstStack(b);
             if (stack === null || p.tlss.has(stack)) p.flags.creationBurst = b.df;
