@@ -20,7 +20,7 @@ export const DetectorConfigSchema = z
     establishedDays: num(180),
     /** Account creation times are bucketed into windows of this many minutes to find creation bursts. */
     creationWindowMin: num(30),
-    /** Accounts created in one window, sharing it with no common verified org, that make a burst. */
+    /** Members of one cluster created in one window that give its campaign creation-burst evidence. */
     creationBurstMin: num(8),
     /**
      * An account is marked a member of a creation burst when its window holds more accounts than

@@ -249,8 +249,6 @@ export class DetectionEngine {
   /** Creation-window number of each creation key, and each window's burst size as of a pass. */
   private creationWin = new Map<number, number>();
   private burstMinAt = new Map<number, { pass: number; min: number }>();
-  private creationAccounts = 0;
-  private creationWindows = 0;
   private startMs = Number.NaN;
   private nowMs = 0;
   private lastPassMs = 0;
@@ -445,12 +443,8 @@ export class DetectionEngine {
         const win = creationWindow(f.createdMs, this.cfg.creationWindowMin);
         const k = creationKey(win);
         const before = this.index.buckets.get(k);
-        if (!before) {
-          this.creationWindows++;
-          this.creationWin.set(k, win);
-        }
+        if (!before) this.creationWin.set(k, win);
         if (!p.keys.includes(k)) {
-          this.creationAccounts++;
           this.addKey(
             p,
             k,
@@ -618,12 +612,6 @@ export class DetectionEngine {
     return Math.max(this.profiles.length, this.cfg.idfMinPopulation);
   }
 
-  /** Accounts a creation window must hold to be a burst: the configured floor, or 5x the mean window. */
-  private creationBurstMin(): number {
-    const avg = this.creationAccounts / Math.max(1, this.creationWindows);
-    return Math.max(this.cfg.creationBurstMin, 5 * avg);
-  }
-
   /**
    * Accounts a creation window must hold to be a burst: more than chance allows given the windows
    * around it (Poisson at their mean over creationBurstSpanHours each side, tail probability
@@ -631,7 +619,7 @@ export class DetectionEngine {
    */
   private windowBurstMin(key: number): number {
     const win = this.creationWin.get(key);
-    if (win === undefined) return this.creationBurstMin();
+    if (win === undefined) return Number.POSITIVE_INFINITY; // (every creation key is made in addKeys)
     const cached = this.burstMinAt.get(key);
     if (cached && cached.pass === this.passes) return cached.min;
     const span = Math.max(1, Math.round((this.cfg.creationBurstSpanHours * 60) / this.cfg.creationWindowMin));
@@ -653,7 +641,7 @@ export class DetectionEngine {
     if (this.touchedCreation.size === 0) return;
     for (const k of this.touchedCreation) {
       const b = this.index.buckets.get(k);
-      if (!b || b.df < this.windowBurstMin(k)) continue;
+      if (!b || b.df < this.cfg.creationBurstFloor || b.df < this.windowBurstMin(k)) continue;
       if (this.identities(b.members) < 3) continue;
       const stack = this.burstStack(b);
       for (const m of b.members) {
