@@ -78,8 +78,9 @@ function hydraOnVpn(
       ...vpnUsers.map((a) => accountEvents(a, T0, 60, r)),
     ]).map(tag),
   );
-  return (prefix: string) =>
+  const enforced = (prefix: string) =>
     report.accounts.filter((a) => a.account_id.startsWith(prefix) && isEnforced(a.verdict)).length;
+  return Object.assign(enforced, { report });
 }
 
 /** Tags events from a residential proxy pool's IPs with their network class and one of `asns` ASNs. */
@@ -221,6 +222,11 @@ describe("DetectionEngine on fixtures", () => {
     }));
     assert.equal(enforced("hydra-"), 20, "every hydra account is enforced");
     assert.equal(enforced("vpnuser-"), 0, "no VPN customer inherits the hydra's verdict");
+    // their scores are their own evidence, not the campaign's they share a network with
+    for (const a of enforced.report.accounts.filter((x) => x.account_id.startsWith("vpnuser-"))) {
+      const own = a.reasons.reduce((sum, x) => sum + Math.max(0, x.weight ?? 0), 0);
+      assert.ok(a.score <= own + 1e-9, `${a.account_id}: score ${a.score}, own evidence ${own}`);
+    }
   });
 
   it("does not pass a proxy-pool campaign's block to new, unverified VPN users who deceive nothing", () => {

@@ -1182,10 +1182,12 @@ export class DetectionEngine {
     const candidateProtect =
       isEnforced(candidate) &&
       (protect || (candidate === campaignVerdict && c?.assessment?.protect === true) || p.protect);
+    // the score is what the verdict rests on: the account's own evidence, plus its campaign's score
+    // only where it inherits the campaign's verdict (not a cluster it merely sits in)
+    const own = e.shape + Math.max(0, e.deception + e.trust);
+    const campaignScore = inherits ? (c?.assessment?.score ?? 0) : 0;
     if (candidate === p.verdict && candidateProtect === p.protect) {
-      p.score =
-        Math.round((e.shape + Math.max(0, e.deception + e.trust) + (c?.assessment?.score ?? 0)) * 1000) /
-        1000;
+      p.score = Math.round((own + campaignScore) * 1000) / 1000;
       return;
     }
     e = accountEvidence(p, this.cfg, this.abused, true);
@@ -1204,8 +1206,7 @@ export class DetectionEngine {
       ];
     }
     if (isEnforced(p.verdict) && rank(verdict) < rank(p.verdict)) verdict = p.verdict;
-    p.score =
-      Math.round((e.shape + Math.max(0, e.deception + e.trust) + (c?.assessment?.score ?? 0)) * 1000) / 1000;
+    p.score = Math.round((e.shape + Math.max(0, e.deception + e.trust) + campaignScore) * 1000) / 1000;
     if (verdict === p.verdict && protect === p.protect) return;
     const previous = p.verdict;
     p.verdict = verdict;
