@@ -646,16 +646,19 @@ describe("ban cascades", () => {
       ...accountEvents({ ...a, every: 60, jitter: 0 }, ban - 20 * 60_000, 1, r),
       ...accountEvents({ ...a, every: 90, jitter: 0.1 }, ban + 12 * 60_000, 12, r),
     ];
-    const background = legitAccounts(40, rng(6)).map((a, i) =>
+    const others = background(6, 60, r);
+    return run(byTime([bannedEvents, ...[card, sameHalfHour, stranger].map(burst), ...others]));
+  }
+  /** 40 unrelated established accounts (orgs, cards and mail domains of their own), `count` requests each from T0. */
+  const background = (seed: number, count: number, r: () => number) =>
+    legitAccounts(40, rng(seed)).map((a, i) =>
       accountEvents(
         { ...a, id: `bg-${i}`, org: `org-bg-${i}`, payment: `pay-bg-${i}`, email: `bg${i}.com` },
         T0,
-        60,
+        count,
         r,
       ),
     );
-    return run(byTime([bannedEvents, ...[card, sameHalfHour, stranger].map(burst), ...background]));
-  }
   const cascade = (report: ReturnType<typeof run>, id: string) =>
     report.accounts.find((a) => a.account_id === id)?.reasons.some((x) => x.id === "deception.ban_cascade");
 
@@ -686,14 +689,7 @@ describe("ban cascades", () => {
         before(now),
         after(now, 1),
         after({ ...now, prompt: words }, 11),
-        ...legitAccounts(40, rng(15)).map((a, i) =>
-          accountEvents(
-            { ...a, id: `bg-${i}`, org: `org-bg-${i}`, payment: `pay-bg-${i}`, email: `bg${i}.com` },
-            T0,
-            90,
-            r,
-          ),
-        ),
+        ...background(15, 90, r),
       ]),
     );
     assert.equal(cascade(report, "template-sibling"), true);
@@ -718,14 +714,7 @@ describe("ban cascades", () => {
         accountEvents({ ...early, every: 60, jitter: 0 }, T0 + 10 * 60_000, 2, r),
         accountEvents({ ...early, prompt: words, every: 60, jitter: 0.1 }, T0 + 20 * 60_000, 30, r),
         after({ ...early, prompt: words }),
-        ...legitAccounts(40, rng(17)).map((a, i) =>
-          accountEvents(
-            { ...a, id: `bg-${i}`, org: `org-bg-${i}`, payment: `pay-bg-${i}`, email: `bg${i}.com` },
-            T0,
-            90,
-            r,
-          ),
-        ),
+        ...background(17, 90, r),
       ]),
     );
     assert.equal(cascade(report, "template-sibling"), true);
