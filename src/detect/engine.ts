@@ -246,9 +246,9 @@ export class DetectionEngine {
   private readonly dirtyMark: Uint8Array[] = [];
   private bans: { idx: number; t: number }[] = [];
   private touchedCreation = new Set<number>();
-  /** Creation-window number of each creation key, and each window's burst size as of a pass. */
+  /** Creation-window number of each creation key; the burst size of the windows judged this pass. */
   private creationWin = new Map<number, number>();
-  private burstMinAt = new Map<number, { pass: number; min: number }>();
+  private burstMin = new Map<number, number>();
   private startMs = Number.NaN;
   private nowMs = 0;
   private lastPassMs = 0;
@@ -582,6 +582,7 @@ export class DetectionEngine {
   private pass(now: number): Decision[] {
     const out: Decision[] = [];
     this.passes++;
+    this.burstMin.clear();
     const dirty = this.dirty;
     this.dirty = [];
     for (const idx of dirty) this.dirtyMark[idx >>> 16]![idx & 0xffff] = 0;
@@ -615,13 +616,14 @@ export class DetectionEngine {
   /**
    * Accounts a creation window must hold to be a burst: more than chance allows given the windows
    * around it (Poisson at their mean over creationBurstSpanHours each side, tail probability
-   * creationBurstP), and at least creationBurstFloor. Computed once per pass per window.
+   * creationBurstP), and at least creationBurstFloor. Computed once per pass per window (counts do
+   * not change within a pass).
    */
   private windowBurstMin(key: number): number {
     const win = this.creationWin.get(key);
     if (win === undefined) return Number.POSITIVE_INFINITY; // (every creation key is made in addKeys)
-    const cached = this.burstMinAt.get(key);
-    if (cached && cached.pass === this.passes) return cached.min;
+    const cached = this.burstMin.get(key);
+    if (cached !== undefined) return cached;
     const span = Math.max(1, Math.round((this.cfg.creationBurstSpanHours * 60) / this.cfg.creationWindowMin));
     // the background rate: the mean of the windows around, less the busiest tenth (other bursts)
     const around: number[] = [];
@@ -633,7 +635,7 @@ export class DetectionEngine {
     let sum = 0;
     for (let j = 0; j < kept; j++) sum += around[j]!;
     const min = Math.max(this.cfg.creationBurstFloor, poissonTail(sum / kept, this.cfg.creationBurstP));
-    this.burstMinAt.set(key, { pass: this.passes, min });
+    this.burstMin.set(key, min);
     return min;
   }
 
@@ -1184,12 +1186,9 @@ export class DetectionEngine {
       (protect || (candidate === campaignVerdict && c?.assessment?.protect === true) || p.protect);
     // the score is what the verdict rests on: the account's own evidence, plus its campaign's score
     // only where it inherits the campaign's verdict (not a cluster it merely sits in)
-    const own = e.shape + Math.max(0, e.deception + e.trust);
     const campaignScore = inherits ? (c?.assessment?.score ?? 0) : 0;
-    if (candidate === p.verdict && candidateProtect === p.protect) {
-      p.score = Math.round((own + campaignScore) * 1000) / 1000;
-      return;
-    }
+    p.score = Math.round((e.shape + Math.max(0, e.deception + e.trust) + campaignScore) * 1000) / 1000;
+    if (candidate === p.verdict && candidateProtect === p.protect) return;
     e = accountEvidence(p, this.cfg, this.abused, true);
     let reasons = e.reasons;
     if (inherits && c?.assessment && rank(c.verdict) >= rank(verdict)) {
@@ -1206,7 +1205,6 @@ export class DetectionEngine {
       ];
     }
     if (isEnforced(p.verdict) && rank(verdict) < rank(p.verdict)) verdict = p.verdict;
-    p.score = Math.round((e.shape + Math.max(0, e.deception + e.trust) + campaignScore) * 1000) / 1000;
     if (verdict === p.verdict && protect === p.protect) return;
     const previous = p.verdict;
     p.verdict = verdict;
