@@ -20,12 +20,15 @@ export const DetectorConfigSchema = z
     establishedDays: num(180),
     /** Account creation times are bucketed into windows of this many minutes to find creation bursts. */
     creationWindowMin: num(30),
-    /** Members of one cluster created in one window that give its campaign creation-burst evidence. */
+    /**
+     * Accounts created in one window that make a burst whatever the windows around it; also the
+     * members of one cluster created in one window that give its campaign creation-burst evidence.
+     */
     creationBurstMin: num(8),
     /**
-     * An account is marked a member of a creation burst when its window holds more accounts than
-     * chance allows: P(X >= n) <= creationBurstP for X ~ Poisson at the mean of the windows within
-     * creationBurstSpanHours each side, and n >= creationBurstFloor.
+     * Below creationBurstMin, an account is marked a member of a creation burst when its window
+     * holds more accounts than chance allows: P(X >= n) <= creationBurstP for X ~ Poisson at the
+     * (trimmed) mean of the windows within creationBurstSpanHours each side, and n >= creationBurstFloor.
      */
     creationBurstP: num(1e-7),
     creationBurstSpanHours: num(24),

@@ -816,8 +816,11 @@ describe("creation bursts", () => {
   it("marks five accounts made in one half hour amid quiet half hours", () => {
     assert.deepEqual(madeInWindow(5, 0), [true, true, true, true, true]);
   });
-  it("does not mark nine made in one half hour amid half hours of two each (chance at that rate)", () => {
-    assert.deepEqual(madeInWindow(9, 2), Array(9).fill(false));
+  it("does not mark seven made in one half hour amid half hours of two each (chance at that rate)", () => {
+    assert.deepEqual(madeInWindow(7, 2), Array(7).fill(false));
+  });
+  it("marks creationBurstMin (8) made in one half hour whatever the surroundings", () => {
+    assert.deepEqual(madeInWindow(8, 2), Array(8).fill(true));
   });
   it("still marks a customer made in the same half hour on the burst's own TLS stack", () => {
     const { burst, hydra } = burstWithBystander(hydraAccounts(1, rng(8))[0]!.tls);

@@ -614,9 +614,10 @@ export class DetectionEngine {
   }
 
   /**
-   * Accounts a creation window must hold to be a burst: more than chance allows given the windows
-   * around it (Poisson at their mean over creationBurstSpanHours each side, tail probability
-   * creationBurstP), and at least creationBurstFloor. Computed once per pass per window (counts do
+   * Accounts a creation window must hold to be a burst: creationBurstMin, or fewer that are more
+   * than chance allows given the windows around it (Poisson at their mean over
+   * creationBurstSpanHours each side, tail probability creationBurstP), and at least
+   * creationBurstFloor. Computed once per pass per window (counts do
    * not change within a pass).
    */
   private windowBurstMin(key: number): number {
@@ -634,7 +635,10 @@ export class DetectionEngine {
     const kept = around.length - Math.floor(around.length / 10);
     let sum = 0;
     for (let j = 0; j < kept; j++) sum += around[j]!;
-    const min = Math.max(this.cfg.creationBurstFloor, poissonTail(sum / kept, this.cfg.creationBurstP));
+    const min = Math.max(
+      this.cfg.creationBurstFloor,
+      Math.min(this.cfg.creationBurstMin, poissonTail(sum / kept, this.cfg.creationBurstP)),
+    );
     this.burstMin.set(key, min);
     return min;
   }
