@@ -94,6 +94,71 @@ function onResidentialPool(pool: readonly string[], asns: number) {
       : e;
 }
 
+/**
+ * A ring of twelve aged, verified accounts (three shared cards) rotating five browser user agents
+ * over a Python TLS stack on a residential pool of five ASNs, asking for distillation-shaped
+ * answers, among 700 SDK customers; seven hours after it starts, four more aged, verified accounts
+ * ("bought-", cards of their own) with the same stack and pool but ordinary prompts, and four
+ * honest-SDK customers ("honest-") on the same pool. Returns the events and each latecomer's start.
+ */
+function boughtOnPool(
+  seed: number,
+  size: { exits: number; userAgents: number } = { exits: 40, userAgents: 0 },
+) {
+  const PY_TLS = "t13d1516h2_8daaf6152771_02713d6af862";
+  const chrome = (v: number) =>
+    `Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${v}.0.${v * 7}.0`;
+  const r = rng(seed);
+  // one /24 per exit; with a pool of userAgents each account draws five of them, else all send five
+  const pool = Array.from(
+    { length: size.exits },
+    (_, k) => `100.${64 + (k % 5)}.${Math.floor(k / 5)}.${10 + (k % 200)}`,
+  );
+  const uaPool = Array.from({ length: size.userAgents }, (_, k) => chrome(60 + k));
+  const uas = () =>
+    size.userAgents > 0
+      ? Array.from({ length: 5 }, () => uaPool[Math.floor(r() * uaPool.length)]!)
+      : [131, 130, 129, 128, 127].map(chrome);
+  const aged = (a: FixtureAccount, i: number, extra: Partial<FixtureAccount>): FixtureAccount => {
+    const { system: _system, ...rest } = a;
+    return {
+      ...(extra.prompt ? rest : a),
+      createdAt: new Date(T0 - (400 + i * 7) * 86_400_000 - 5 * HOUR).toISOString(),
+      verified: true,
+      tier: "build",
+      email: `person${i}.example`,
+      tls: PY_TLS,
+      uas: uas(),
+      ips: Array.from({ length: 12 }, () => pool[Math.floor(r() * pool.length)]!),
+      ...extra,
+    };
+  };
+  const ring = hydraAccounts(12, r, "ring").map((a, i) => aged(a, i, { payment: `pay-ring-${i % 3}` }));
+  const later = (prefix: string, k: number, extra: Partial<FixtureAccount>) =>
+    hydraAccounts(4, r, prefix).map((a, i) =>
+      aged(a, k + i, {
+        payment: `pay-${prefix}-${i}`,
+        prompt: organicPrompt,
+        every: 90,
+        jitter: 0.8,
+        ...extra,
+      }),
+    );
+  const bought = later("bought", 20, {});
+  const honest = later("honest", 30, { uas: ["anthropic-python/0.40.0"] });
+  const residential = onResidentialPool(pool, 5);
+  const starts = new Map<string, number>();
+  const events = byTime([
+    // SDK customers on the same TLS stack: browser user agents on it are the odd ones out
+    ...legitAccounts(700, r).map((a) => accountEvents(a, T0, 8, r)),
+    ...ring.map((a, i) => accountEvents(a, T0 + HOUR + i * 60_000, 150, r)),
+    ...bought.map((a, i) => accountEvents(a, T0 + 8 * HOUR + i * 37 * 60_000, 40, r)),
+    ...honest.map((a, i) => accountEvents(a, T0 + 8 * HOUR + i * 41 * 60_000, 40, r)),
+  ]).map(residential);
+  for (const e of events) if (!starts.has(e.account_id)) starts.set(e.account_id, Date.parse(e.time));
+  return { events, starts };
+}
+
 describe("DetectionEngine on fixtures", () => {
   for (const seed of [1, 2]) {
     it(`puts a 20-account hydra into one enforced campaign and spares legitimate accounts (seed ${seed})`, () => {
@@ -289,55 +354,11 @@ describe("DetectionEngine on fixtures", () => {
   });
 
   it("passes a campaign's block to bought, aged accounts whose client stack lies, on its proxy pool", () => {
-    // A ring of twelve aged, verified accounts (three shared cards) rotating five browser user agents
-    // over a Python TLS stack on a residential pool of five ASNs, asking for distillation-shaped
-    // answers; later, four more aged, verified accounts with cards of their own and the same stack
-    // and pool but ordinary prompts: their trust (-1.6) cancels their own deception, and only the
-    // lying stack on the campaign's footprint ties them to it (none is enforced without that rule).
-    // Honest-SDK customers on the same pool stay out.
-    const PY_TLS = "t13d1516h2_8daaf6152771_02713d6af862";
-    const uas = [131, 130, 129, 128, 127].map(
-      (v) => `Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${v}.0`,
-    );
+    // The latecomers' trust (-1.6) cancels their own deception, and only the lying stack on the
+    // campaign's footprint ties them to it (none is enforced without that rule). Honest-SDK
+    // customers on the same pool stay out.
     for (const seed of [1, 2, 3]) {
-      const r = rng(seed);
-      const pool = Array.from({ length: 40 }, (_, k) => `100.${64 + (k % 5)}.${k}.${10 + k}`);
-      const aged = (a: FixtureAccount, i: number, extra: Partial<FixtureAccount>): FixtureAccount => {
-        const { system: _system, ...rest } = a;
-        return {
-          ...(extra.prompt ? rest : a),
-          createdAt: new Date(T0 - (400 + i * 7) * 86_400_000 - 5 * HOUR).toISOString(),
-          verified: true,
-          tier: "build",
-          email: `person${i}.example`,
-          tls: PY_TLS,
-          uas,
-          ips: Array.from({ length: 12 }, () => pool[Math.floor(r() * pool.length)]!),
-          ...extra,
-        };
-      };
-      const ring = hydraAccounts(12, r, "ring").map((a, i) => aged(a, i, { payment: `pay-ring-${i % 3}` }));
-      const later = (prefix: string, k: number, extra: Partial<FixtureAccount>) =>
-        hydraAccounts(4, r, prefix).map((a, i) =>
-          aged(a, k + i, {
-            payment: `pay-${prefix}-${i}`,
-            prompt: organicPrompt,
-            every: 90,
-            jitter: 0.8,
-            ...extra,
-          }),
-        );
-      const bought = later("bought", 20, {});
-      const honest = later("honest", 30, { uas: ["anthropic-python/0.40.0"] });
-      const residential = onResidentialPool(pool, 5);
-      const events = byTime([
-        // SDK customers on the same TLS stack: browser user agents on it are the odd ones out
-        ...legitAccounts(700, r).map((a) => accountEvents(a, T0, 8, r)),
-        ...ring.map((a, i) => accountEvents(a, T0 + HOUR + i * 60_000, 150, r)),
-        ...bought.map((a, i) => accountEvents(a, T0 + 8 * HOUR + i * 37 * 60_000, 40, r)),
-        ...honest.map((a, i) => accountEvents(a, T0 + 8 * HOUR + i * 41 * 60_000, 40, r)),
-      ]).map(residential);
-      const report = run(events);
+      const report = run(boughtOnPool(seed).events);
       const enforced = (prefix: string) =>
         report.accounts.filter((a) => a.account_id.startsWith(prefix) && isEnforced(a.verdict)).length;
       assert.equal(enforced("ring-"), 12, `seed ${seed}: the ring`);
@@ -347,6 +368,35 @@ describe("DetectionEngine on fixtures", () => {
       );
       assert.equal(enforced("honest-"), 0, `seed ${seed}: honest customers on the pool`);
       assert.equal(enforced("legit-"), 0, `seed ${seed}: legitimate accounts`);
+    }
+  });
+
+  it("judges an account that links into an enforced campaign against it at once", () => {
+    // The ring is judged and enforced long before the latecomers come; each of them adds one member
+    // to its cluster, too few to have the cluster judged again before its hourly re-judging. The
+    // latecomers send a request every 90 s: each must be enforced within 15 minutes of its first
+    // request (on the pass after it links in), not at the cluster's next judging, up to an hour on.
+    for (const seed of [1, 2, 3]) {
+      // a pool too large for its exits and user agents to make the campaign's signature (a newcomer
+      // must link in; it cannot join on its first requests)
+      const { events, starts } = boughtOnPool(seed, { exits: 600, userAgents: 200 });
+      const report = run(events);
+      const enforced = (prefix: string) =>
+        report.accounts.filter((a) => a.account_id.startsWith(prefix) && isEnforced(a.verdict)).length;
+      assert.equal(enforced("ring-"), 12, `seed ${seed}: the ring`);
+      assert.ok(
+        enforced("bought-") >= 2,
+        `seed ${seed}: ${enforced("bought-")} of 4 bought accounts enforced`,
+      );
+      assert.equal(enforced("honest-") + enforced("legit-"), 0, `seed ${seed}: customers`);
+      for (const a of report.accounts) {
+        if (!a.account_id.startsWith("bought-") || !a.first_flagged_at) continue;
+        const minutes = (Date.parse(a.first_flagged_at) - starts.get(a.account_id)!) / 60_000;
+        assert.ok(
+          minutes <= 15,
+          `seed ${seed}: ${a.account_id} enforced ${minutes.toFixed(1)} min after its start`,
+        );
+      }
     }
   });
 

@@ -243,6 +243,12 @@ export class DetectionEngine {
   private readonly abused: Set<string>;
   private readonly tlsStats = new Map<string, { browser: number; other: number }>();
   private dirty: number[] = [];
+  /**
+   * Accounts whose cluster merged into a judged cluster that is not allowed, since the last pass:
+   * they are attached to its campaign at the end of the pass, without waiting for the cluster's next
+   * judging (which a few new members of a large enforced cluster do not trigger).
+   */
+  private recruits: number[] = [];
   private readonly dirtyMark: Uint8Array[] = [];
   private bans: { idx: number; t: number }[] = [];
   private touchedCreation = new Set<number>();
@@ -551,8 +557,12 @@ export class DetectionEngine {
       this.rootCampaign.set(ra, cb);
       cb.root = ra;
       if (ca) this.retire(ca, cb);
-    } else if (ca && cb) {
-      this.retire(cb, ca);
+    } else {
+      if (ca && cb) this.retire(cb, ca);
+      // the smaller side joins the larger side's campaign (the other way round, the members are new
+      // to the kept campaign in such numbers that its next pass judges it again)
+      if (ca && ca.assessment !== null && ca.verdict !== "allow")
+        for (const x of small) this.recruits.push(x);
     }
     return ra;
   }
@@ -604,9 +614,29 @@ export class DetectionEngine {
     }
     for (const idx of dirty) {
       const p = this.profiles[idx]!;
+      this.attach(p);
       this.evaluate(p, now, out);
     }
+    const recruits = this.recruits;
+    this.recruits = [];
+    for (const idx of recruits) {
+      const p = this.profiles[idx]!;
+      if (this.attach(p)) this.evaluate(p, now, out);
+    }
     return out;
+  }
+
+  /**
+   * Attaches an account to the judged campaign of its cluster when that campaign is not allowed and
+   * the account is not in it yet (it linked in since the cluster was last judged); whether it
+   * inherits the verdict is `evaluate`'s decision. True when the account's campaign changed.
+   */
+  private attach(p: AccountProfile): boolean {
+    if (p.sub !== null) return false;
+    const c = this.rootCampaign.get(this.find(p.index));
+    if (!c || c.assessment === null || c.verdict === "allow" || p.campaignId === c.id) return false;
+    p.campaignId = c.id;
+    return true;
   }
 
   private npop(): number {
