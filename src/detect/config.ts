@@ -59,6 +59,13 @@ export const DetectorConfigSchema = z
     infraOnlyLink: num(2),
     /** Network infrastructure alone never joins two clusters whose shares of fresh accounts differ by more than this through an account bound to its group by identity (a shared card or creation burst): one operator provisions its accounts alike. */
     infraOnlyFreshGap: num(0.8),
+    /**
+     * Stack deception (user-agent rotation over one TLS stack, user agents that TLS stack never
+     * sends) from which a client stack counts as lying: such an account rotating over an enforced
+     * campaign's proxy footprint inherits its verdict whatever its age and verification, and one in
+     * no campaign joins it before any link forms (engine.coreMember, engine.joinFootprint).
+     */
+    lyingStack: num(0.8),
     /** Per key-type weight of a shared key (scaled by its rarity). */
     linkWeights: z
       .object({

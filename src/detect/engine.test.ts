@@ -103,23 +103,43 @@ function onResidentialPool(pool: readonly string[], asns: number) {
  */
 function boughtOnPool(
   seed: number,
-  size: { exits: number; userAgents: number } = { exits: 40, userAgents: 0 },
+  size: { exits: number; userAgents: number; sdk?: boolean; asns?: number; lateAsns?: number } = {
+    exits: 40,
+    userAgents: 0,
+  },
 ) {
+  const asns = size.asns ?? 5;
   const PY_TLS = "t13d1516h2_8daaf6152771_02713d6af862";
   const chrome = (v: number) =>
     `Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${v}.0.${v * 7}.0`;
   const r = rng(seed);
-  // one /24 per exit; with a pool of userAgents each account draws five of them, else all send five
+  // one /24 per exit; with a pool of userAgents each account draws five of them, else all send the same five
   const pool = Array.from(
     { length: size.exits },
     (_, k) => `100.${64 + (k % 5)}.${Math.floor(k / 5)}.${10 + (k % 200)}`,
   );
-  const uaPool = Array.from({ length: size.userAgents }, (_, k) => chrome(60 + k));
-  const uas = () =>
-    size.userAgents > 0
-      ? Array.from({ length: 5 }, () => uaPool[Math.floor(r() * uaPool.length)]!)
-      : [131, 130, 129, 128, 127].map(chrome);
-  const aged = (a: FixtureAccount, i: number, extra: Partial<FixtureAccount>): FixtureAccount => {
+  // exit k is on ASN k % asns; with lateAsns, the ring draws its exits from one ASN after the other
+  // and the bought latecomers only from the first lateAsns ASNs (honest customers: anywhere)
+  const byAsn = Array.from({ length: asns }, (_, a) => pool.filter((_, k) => k % asns === a));
+  const lateAsns = size.lateAsns;
+  const ringExits = lateAsns ? (j: number) => byAsn[j % asns]! : undefined;
+  const lateExits = lateAsns ? (j: number) => byAsn[j % lateAsns]! : undefined;
+  // (sdk: versions of an SDK that customers run on this TLS stack, so no user agent is a mismatch)
+  const uaPool = Array.from({ length: size.userAgents }, (_, k) =>
+    size.sdk ? `anthropic-python/0.${k}.0` : chrome(60 + k),
+  );
+  const uas = () => {
+    if (size.userAgents === 0) return [131, 130, 129, 128, 127].map(chrome);
+    const drawn = new Set<string>();
+    while (drawn.size < 5) drawn.add(uaPool[Math.floor(r() * uaPool.length)]!);
+    return [...drawn];
+  };
+  const aged = (
+    a: FixtureAccount,
+    i: number,
+    extra: Partial<FixtureAccount>,
+    exits: (j: number) => readonly string[] = () => pool,
+  ): FixtureAccount => {
     const { system: _system, ...rest } = a;
     return {
       ...(extra.prompt ? rest : a),
@@ -129,24 +149,39 @@ function boughtOnPool(
       email: `person${i}.example`,
       tls: PY_TLS,
       uas: uas(),
-      ips: Array.from({ length: 12 }, () => pool[Math.floor(r() * pool.length)]!),
+      ips: Array.from({ length: 12 }, (_, j) => {
+        const from = exits(j);
+        return from[Math.floor(r() * from.length)]!;
+      }),
       ...extra,
     };
   };
-  const ring = hydraAccounts(12, r, "ring").map((a, i) => aged(a, i, { payment: `pay-ring-${i % 3}` }));
-  const later = (prefix: string, k: number, extra: Partial<FixtureAccount>) =>
+  const ring = hydraAccounts(12, r, "ring").map((a, i) =>
+    aged(a, i, { payment: `pay-ring-${i % 3}` }, ringExits),
+  );
+  const later = (
+    prefix: string,
+    k: number,
+    extra: Partial<FixtureAccount>,
+    exits?: (j: number) => readonly string[],
+  ) =>
     hydraAccounts(4, r, prefix).map((a, i) =>
-      aged(a, k + i, {
-        payment: `pay-${prefix}-${i}`,
-        prompt: organicPrompt,
-        every: 90,
-        jitter: 0.8,
-        ...extra,
-      }),
+      aged(
+        a,
+        k + i,
+        {
+          payment: `pay-${prefix}-${i}`,
+          prompt: organicPrompt,
+          every: 90,
+          jitter: 0.8,
+          ...extra,
+        },
+        exits,
+      ),
     );
-  const bought = later("bought", 20, {});
+  const bought = later("bought", 20, {}, lateExits);
   const honest = later("honest", 30, { uas: ["anthropic-python/0.40.0"] });
-  const residential = onResidentialPool(pool, 5);
+  const residential = onResidentialPool(pool, asns);
   const starts = new Map<string, number>();
   const events = byTime([
     // SDK customers on the same TLS stack: browser user agents on it are the odd ones out
@@ -397,6 +432,39 @@ describe("DetectionEngine on fixtures", () => {
           `seed ${seed}: ${a.account_id} enforced ${minutes.toFixed(1)} min after its start`,
         );
       }
+    }
+  });
+
+  it("passes a proxy-pool campaign's block to accounts rotating SDK user agents per request on its footprint", () => {
+    // The ring and the latecomers draw five versions of a popular SDK's user agent each, over one
+    // TLS stack that does send it (no mismatch): a user agent per request is a lie on its own. The
+    // latecomers are aged, verified and ask ordinary questions: their trust cancels their own
+    // deception. The pool (600 exits, 2,000 user agents) is too large for a signature or shared
+    // keys, and the latecomers use 4 of its 12 ASNs (a proxy pool hands out part of its networks at
+    // a time), too few to link to a member by the pool alone. They must be enforced within 15 minutes of their start: they join on the
+    // campaign's footprint once they have used 4 of its networks.
+    for (const seed of [1, 2, 3]) {
+      const { events, starts } = boughtOnPool(seed, {
+        exits: 600,
+        userAgents: 2000,
+        sdk: true,
+        asns: 12,
+        lateAsns: 4,
+      });
+      const report = run(events);
+      const enforced = (prefix: string) =>
+        report.accounts.filter((a) => a.account_id.startsWith(prefix) && isEnforced(a.verdict));
+      assert.equal(enforced("ring-").length, 12, `seed ${seed}: the ring`);
+      const bought = enforced("bought-");
+      assert.ok(bought.length >= 3, `seed ${seed}: ${bought.length} of 4 bought accounts enforced`);
+      for (const a of bought) {
+        const minutes = (Date.parse(a.first_flagged_at!) - starts.get(a.account_id)!) / 60_000;
+        assert.ok(
+          minutes <= 15,
+          `seed ${seed}: ${a.account_id} enforced ${minutes.toFixed(1)} min after its start`,
+        );
+      }
+      assert.equal(enforced("honest-").length + enforced("legit-").length, 0, `seed ${seed}: customers`);
     }
   });
 

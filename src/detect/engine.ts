@@ -118,6 +118,19 @@ function templateShare(p: AccountProfile, key: number): number {
   return p.templateCount(key % 0x100000000) / Math.max(1, p.n);
 }
 
+/**
+ * Share of an account's ASNs (4 or more) inside a judged campaign's proxy footprint (4 or more ASNs
+ * most of its members rotate over); 0 when either is too small to compare.
+ */
+function footprintShare(p: AccountProfile, c: CampaignState): number {
+  const foot = c.assessment?.footprintAsns;
+  const mine = p.asns.values;
+  if (!foot || foot.length < 4 || mine.length < 4) return 0;
+  let inFoot = 0;
+  for (const a of mine) if (foot.includes(a)) inFoot++;
+  return inFoot / mine.length;
+}
+
 /** Share of both accounts' traffic a template must carry to make them siblings in a ban cascade. */
 const TEMPLATE_SIBLING_SHARE = 0.3;
 
@@ -614,7 +627,7 @@ export class DetectionEngine {
     }
     for (const idx of dirty) {
       const p = this.profiles[idx]!;
-      this.attach(p);
+      if (!this.attach(p) && p.campaignId === null) this.joinFootprint(p);
       this.evaluate(p, now, out);
     }
     const recruits = this.recruits;
@@ -624,6 +637,36 @@ export class DetectionEngine {
       if (this.attach(p)) this.evaluate(p, now, out);
     }
     return out;
+  }
+
+  /**
+   * An account in no campaign whose client stack lies (`lyingStack`: user agents rotating over one
+   * TLS stack, ones that stack never sends) while it rotates over an
+   * enforced campaign's proxy footprint joins that campaign, as a signature hit does, before any
+   * link ties it to a member: a pool of residential exits and real user agents drawn per request
+   * makes keys too diverse for the signature, and links take tens of minutes to form. Whether it
+   * inherits the verdict is coreMember's decision (the same footprint test, not for older accounts
+   * of a ring of new ones).
+   */
+  private joinFootprint(p: AccountProfile): void {
+    if (p.asns.values.length < 4 || p.uas.size < 3) return;
+    const e = accountEvidence(p, this.cfg, this.abused, false);
+    if (e.stackDeception < this.cfg.lyingStack) return;
+    let best: CampaignState | null = null;
+    let bestShare = 0;
+    for (const c of this.campaigns.values()) {
+      if (!isEnforced(c.verdict)) continue;
+      if ((c.assessment?.freshShare ?? 0) >= this.cfg.verdict.ringFreshShare && this.ageClass(p) !== 0)
+        continue;
+      const share = footprintShare(p, c);
+      if (share >= 0.5 && share > bestShare) {
+        best = c;
+        bestShare = share;
+      }
+    }
+    if (!best) return;
+    p.campaignId = best.id;
+    p.joined = best.id;
   }
 
   /**
@@ -1138,13 +1181,8 @@ export class DetectionEngine {
     // stack, none of them what that stack sends) rotating over the campaign's residential footprint
     // is the campaign's tooling, whatever the account's age and verification: bought accounts come
     // aged and verified, and their trust would otherwise cancel their deception.
-    const lyingStack = e.stackDeception >= this.cfg.weights.uaRotation + this.cfg.weights.uaMismatch;
-    const foot = c.assessment?.footprintAsns;
-    if (!ring && (ownEvidence || lyingStack) && foot && foot.length >= 4 && p.asns.values.length >= 4) {
-      let inFoot = 0;
-      for (const a of p.asns.values) if (foot.includes(a)) inFoot++;
-      if (inFoot / p.asns.values.length >= 0.5) return true;
-    }
+    const lyingStack = e.stackDeception >= this.cfg.lyingStack;
+    if (!ring && (ownEvidence || lyingStack) && footprintShare(p, c) >= 0.5) return true;
     const pfx = c.assessment?.footprintPrefixes;
     if (
       ownEvidence &&
