@@ -627,7 +627,9 @@ export class DetectionEngine {
     }
     for (const idx of dirty) {
       const p = this.profiles[idx]!;
-      if (!this.attach(p) && p.campaignId === null) this.joinFootprint(p);
+      // (an account joined on a signature and not enforced by it may find its campaign this way)
+      if (!this.attach(p) && (p.campaignId === null || (p.campaignId === p.joined && p.verdict === "allow")))
+        this.joinFootprint(p);
       this.evaluate(p, now, out);
     }
     const recruits = this.recruits;
@@ -664,7 +666,7 @@ export class DetectionEngine {
         bestShare = share;
       }
     }
-    if (!best) return;
+    if (!best || best.id === p.joined) return;
     p.campaignId = best.id;
     p.joined = best.id;
   }
