@@ -103,7 +103,17 @@ function onResidentialPool(pool: readonly string[], asns: number) {
  */
 function boughtOnPool(
   seed: number,
-  size: { exits: number; userAgents: number; sdk?: boolean; asns?: number; lateAsns?: number } = {
+  size: {
+    exits: number;
+    userAgents: number;
+    sdk?: boolean;
+    asns?: number;
+    lateAsns?: number;
+    /** A ring of 12 new accounts, enforced before the latecomers come, on 3 exits of each late ASN
+     * with one of the pool's user agents each; the latecomers draw theirs from its user agents and
+     * exits, enough to join its signature (which it cannot pass to them: they are aged). */
+    freshRing?: boolean;
+  } = {
     exits: 40,
     userAgents: 0,
   },
@@ -179,7 +189,26 @@ function boughtOnPool(
         exits,
       ),
     );
-  const bought = later("bought", 20, {}, lateExits);
+  const freshExits = lateAsns ? byAsn.slice(0, lateAsns).map((on) => on.slice(0, 3)) : [];
+  const fresh = size.freshRing
+    ? hydraAccounts(12, r, "fresh").map((a, i) => ({
+        ...a,
+        ips: Array.from({ length: 8 }, (_, j) => freshExits[j % freshExits.length]![(i + j) % 3]!),
+        uas: [uaPool[i]!],
+      }))
+    : [];
+  const fromFresh = (): Partial<FixtureAccount> => {
+    if (!size.freshRing) return {};
+    const drawn = new Set<string>();
+    while (drawn.size < 5) drawn.add(uaPool[Math.floor(r() * 12)]!);
+    return { uas: [...drawn] };
+  };
+  const bought = later(
+    "bought",
+    20,
+    fromFresh(),
+    size.freshRing ? (j) => freshExits[j % freshExits.length]! : lateExits,
+  );
   const honest = later("honest", 30, { uas: ["anthropic-python/0.40.0"] });
   const residential = onResidentialPool(pool, asns);
   const starts = new Map<string, number>();
@@ -187,6 +216,7 @@ function boughtOnPool(
     // SDK customers on the same TLS stack: browser user agents on it are the odd ones out
     ...legitAccounts(700, r).map((a) => accountEvents(a, T0, 8, r)),
     ...ring.map((a, i) => accountEvents(a, T0 + HOUR + i * 60_000, 150, r)),
+    ...fresh.map((a, i) => accountEvents(a, T0 + 2 * HOUR + i * 60_000, 150, r)),
     ...bought.map((a, i) => accountEvents(a, T0 + 8 * HOUR + i * 37 * 60_000, 40, r)),
     ...honest.map((a, i) => accountEvents(a, T0 + 8 * HOUR + i * 41 * 60_000, 40, r)),
   ]).map(residential);
@@ -455,6 +485,38 @@ describe("DetectionEngine on fixtures", () => {
       const enforced = (prefix: string) =>
         report.accounts.filter((a) => a.account_id.startsWith(prefix) && isEnforced(a.verdict));
       assert.equal(enforced("ring-").length, 12, `seed ${seed}: the ring`);
+      const bought = enforced("bought-");
+      assert.ok(bought.length >= 3, `seed ${seed}: ${bought.length} of 4 bought accounts enforced`);
+      for (const a of bought) {
+        const minutes = (Date.parse(a.first_flagged_at!) - starts.get(a.account_id)!) / 60_000;
+        assert.ok(
+          minutes <= 15,
+          `seed ${seed}: ${a.account_id} enforced ${minutes.toFixed(1)} min after its start`,
+        );
+      }
+      assert.equal(enforced("honest-").length + enforced("legit-").length, 0, `seed ${seed}: customers`);
+    }
+  });
+
+  it("lets accounts joined to a ring's signature that cannot pass them its verdict join a campaign by its footprint", () => {
+    // As above, but a ring of new accounts on the latecomers' exits and user agents was enforced
+    // first: their first requests join its signature, whose verdict aged accounts cannot inherit.
+    // They must still join the proxy-pool campaign by its footprint, and keep it when they link to
+    // each other (the same four networks) into a cluster of their own that is not enforced.
+    for (const seed of [1, 2, 3]) {
+      const { events, starts } = boughtOnPool(seed, {
+        exits: 600,
+        userAgents: 2000,
+        sdk: true,
+        asns: 12,
+        lateAsns: 4,
+        freshRing: true,
+      });
+      const report = run(events);
+      const enforced = (prefix: string) =>
+        report.accounts.filter((a) => a.account_id.startsWith(prefix) && isEnforced(a.verdict));
+      assert.equal(enforced("fresh-").length, 12, `seed ${seed}: the ring of new accounts`);
+      assert.equal(enforced("ring-").length, 12, `seed ${seed}: the proxy-pool ring`);
       const bought = enforced("bought-");
       assert.ok(bought.length >= 3, `seed ${seed}: ${bought.length} of 4 bought accounts enforced`);
       for (const a of bought) {

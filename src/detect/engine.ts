@@ -627,9 +627,7 @@ export class DetectionEngine {
     }
     for (const idx of dirty) {
       const p = this.profiles[idx]!;
-      // (an account joined on a signature and not enforced by it may find its campaign this way)
-      if (!this.attach(p) && (p.campaignId === null || (p.campaignId === p.joined && p.verdict === "allow")))
-        this.joinFootprint(p);
+      if (!this.attach(p) && this.mayJoinFootprint(p)) this.joinFootprint(p);
       this.evaluate(p, now, out);
     }
     const recruits = this.recruits;
@@ -650,6 +648,19 @@ export class DetectionEngine {
    * inherits the verdict is coreMember's decision (the same footprint test, not for older accounts
    * of a ring of new ones).
    */
+  /**
+   * Whether an account may still join a campaign by its footprint: it is in no campaign, or in an
+   * allowed cluster of its own, or joined on a signature to a campaign that has not enforced it
+   * (an aged account on a ring of new accounts' stack and networks cannot inherit that ring's
+   * verdict).
+   */
+  private mayJoinFootprint(p: AccountProfile): boolean {
+    if (p.campaignId === null) return true;
+    if (isEnforced(p.verdict)) return false;
+    const c = this.campaignFor(p);
+    return c === null || c.verdict === "allow" || c.id === p.joined;
+  }
+
   private joinFootprint(p: AccountProfile): void {
     if (p.asns.values.length < 4 || p.uas.size < 3) return;
     const e = accountEvidence(p, this.cfg, this.abused, false);
@@ -1134,8 +1145,10 @@ export class DetectionEngine {
       if (s) return s;
     }
     const c = this.rootCampaign.get(this.find(p.index));
-    if (c) return c;
-    return p.joined !== null ? (this.campaigns.get(p.joined) ?? this.aliasOf(p.joined)) : null;
+    if (c && (c.verdict !== "allow" || p.joined === null)) return c;
+    // an allowed cluster the account sits in does not hide the enforced campaign it joined
+    const j = p.joined !== null ? (this.campaigns.get(p.joined) ?? this.aliasOf(p.joined)) : null;
+    return j ?? c ?? null;
   }
 
   /**
