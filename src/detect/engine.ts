@@ -640,15 +640,6 @@ export class DetectionEngine {
   }
 
   /**
-   * An account in no campaign whose client stack lies (`lyingStack`: user agents rotating over one
-   * TLS stack, ones that stack never sends) while it rotates over an
-   * enforced campaign's proxy footprint joins that campaign, as a signature hit does, before any
-   * link ties it to a member: a pool of residential exits and real user agents drawn per request
-   * makes keys too diverse for the signature, and links take tens of minutes to form. Whether it
-   * inherits the verdict is coreMember's decision (the same footprint test, not for older accounts
-   * of a ring of new ones).
-   */
-  /**
    * Whether an account may still join a campaign by its footprint: it is in no campaign, or in an
    * allowed cluster of its own, or joined on a signature to a campaign that has not enforced it
    * (an aged account on a ring of new accounts' stack and networks cannot inherit that ring's
@@ -661,6 +652,15 @@ export class DetectionEngine {
     return c === null || c.verdict === "allow" || c.id === p.joined;
   }
 
+  /**
+   * An account that may still join (mayJoinFootprint) whose client stack lies (`lyingStack`: user
+   * agents rotating over one TLS stack, ones that stack never sends) while it rotates over an
+   * enforced campaign's proxy footprint joins that campaign, as a signature hit does, before any
+   * link ties it to a member: a pool of residential exits and real user agents drawn per request
+   * makes keys too diverse for the signature, and links take tens of minutes to form. Whether it
+   * inherits the verdict is coreMember's decision (the same footprint test, not for older accounts
+   * of a ring of new ones).
+   */
   private joinFootprint(p: AccountProfile): void {
     if (p.asns.values.length < 4 || p.uas.size < 3) return;
     const e = accountEvidence(p, this.cfg, this.abused, false);
@@ -1192,10 +1192,10 @@ export class DetectionEngine {
     const ownEvidence =
       (acted && e.deception + trust >= this.cfg.verdict.campaignDeception) ||
       (e.shape >= 0.5 && e.stackDeception > 0);
-    // A client stack that lies outright (a different user agent on every request over one TLS
-    // stack, none of them what that stack sends) rotating over the campaign's residential footprint
-    // is the campaign's tooling, whatever the account's age and verification: bought accounts come
-    // aged and verified, and their trust would otherwise cancel their deception.
+    // A client stack that lies (`lyingStack`: by default five or more user agents over one TLS
+    // stack) rotating over the campaign's residential footprint is the campaign's tooling, whatever
+    // the account's age and verification: bought accounts come aged and verified, and their trust
+    // would otherwise cancel their deception.
     const lyingStack = e.stackDeception >= this.cfg.lyingStack;
     if (!ring && (ownEvidence || lyingStack) && footprintShare(p, c) >= 0.5) return true;
     const pfx = c.assessment?.footprintPrefixes;
