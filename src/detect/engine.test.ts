@@ -224,6 +224,37 @@ function boughtOnPool(
   return { events, starts };
 }
 
+/**
+ * The SDK-user-agent variant of boughtOnPool (600 exits, 2,000 user agents, latecomers on 4 of 12
+ * ASNs), optionally with a ring of new accounts first: asserts that both rings are enforced, at
+ * least 3 of the 4 latecomers within 15 minutes of their start, and no customer.
+ */
+function latecomersJoinByFootprint(seed: number, freshRing: boolean): void {
+  const { events, starts } = boughtOnPool(seed, {
+    exits: 600,
+    userAgents: 2000,
+    sdk: true,
+    asns: 12,
+    lateAsns: 4,
+    freshRing,
+  });
+  const report = run(events);
+  const enforced = (prefix: string) =>
+    report.accounts.filter((a) => a.account_id.startsWith(prefix) && isEnforced(a.verdict));
+  if (freshRing) assert.equal(enforced("fresh-").length, 12, `seed ${seed}: the ring of new accounts`);
+  assert.equal(enforced("ring-").length, 12, `seed ${seed}: the proxy-pool ring`);
+  const bought = enforced("bought-");
+  assert.ok(bought.length >= 3, `seed ${seed}: ${bought.length} of 4 bought accounts enforced`);
+  for (const a of bought) {
+    const minutes = (Date.parse(a.first_flagged_at!) - starts.get(a.account_id)!) / 60_000;
+    assert.ok(
+      minutes <= 15,
+      `seed ${seed}: ${a.account_id} enforced ${minutes.toFixed(1)} min after its start`,
+    );
+  }
+  assert.equal(enforced("honest-").length + enforced("legit-").length, 0, `seed ${seed}: customers`);
+}
+
 describe("DetectionEngine on fixtures", () => {
   for (const seed of [1, 2]) {
     it(`puts a 20-account hydra into one enforced campaign and spares legitimate accounts (seed ${seed})`, () => {
@@ -471,31 +502,10 @@ describe("DetectionEngine on fixtures", () => {
     // latecomers are aged, verified and ask ordinary questions: their trust cancels their own
     // deception. The pool (600 exits, 2,000 user agents) is too large for a signature or shared
     // keys, and the latecomers use 4 of its 12 ASNs (a proxy pool hands out part of its networks at
-    // a time), too few to link to a member by the pool alone. They must be enforced within 15 minutes of their start: they join on the
-    // campaign's footprint once they have used 4 of its networks.
-    for (const seed of [1, 2, 3]) {
-      const { events, starts } = boughtOnPool(seed, {
-        exits: 600,
-        userAgents: 2000,
-        sdk: true,
-        asns: 12,
-        lateAsns: 4,
-      });
-      const report = run(events);
-      const enforced = (prefix: string) =>
-        report.accounts.filter((a) => a.account_id.startsWith(prefix) && isEnforced(a.verdict));
-      assert.equal(enforced("ring-").length, 12, `seed ${seed}: the ring`);
-      const bought = enforced("bought-");
-      assert.ok(bought.length >= 3, `seed ${seed}: ${bought.length} of 4 bought accounts enforced`);
-      for (const a of bought) {
-        const minutes = (Date.parse(a.first_flagged_at!) - starts.get(a.account_id)!) / 60_000;
-        assert.ok(
-          minutes <= 15,
-          `seed ${seed}: ${a.account_id} enforced ${minutes.toFixed(1)} min after its start`,
-        );
-      }
-      assert.equal(enforced("honest-").length + enforced("legit-").length, 0, `seed ${seed}: customers`);
-    }
+    // a time), too few to link to a member by the pool alone. They must be enforced within 15
+    // minutes of their start: they join on the campaign's footprint once they have used 4 of its
+    // networks.
+    for (const seed of [1, 2, 3]) latecomersJoinByFootprint(seed, false);
   });
 
   it("lets accounts joined to a ring's signature that cannot pass them its verdict join a campaign by its footprint", () => {
@@ -503,31 +513,7 @@ describe("DetectionEngine on fixtures", () => {
     // first: their first requests join its signature, whose verdict aged accounts cannot inherit.
     // They must still join the proxy-pool campaign by its footprint, and keep it when they link to
     // each other (the same four networks) into a cluster of their own that is not enforced.
-    for (const seed of [1, 2, 3]) {
-      const { events, starts } = boughtOnPool(seed, {
-        exits: 600,
-        userAgents: 2000,
-        sdk: true,
-        asns: 12,
-        lateAsns: 4,
-        freshRing: true,
-      });
-      const report = run(events);
-      const enforced = (prefix: string) =>
-        report.accounts.filter((a) => a.account_id.startsWith(prefix) && isEnforced(a.verdict));
-      assert.equal(enforced("fresh-").length, 12, `seed ${seed}: the ring of new accounts`);
-      assert.equal(enforced("ring-").length, 12, `seed ${seed}: the proxy-pool ring`);
-      const bought = enforced("bought-");
-      assert.ok(bought.length >= 3, `seed ${seed}: ${bought.length} of 4 bought accounts enforced`);
-      for (const a of bought) {
-        const minutes = (Date.parse(a.first_flagged_at!) - starts.get(a.account_id)!) / 60_000;
-        assert.ok(
-          minutes <= 15,
-          `seed ${seed}: ${a.account_id} enforced ${minutes.toFixed(1)} min after its start`,
-        );
-      }
-      assert.equal(enforced("honest-").length + enforced("legit-").length, 0, `seed ${seed}: customers`);
-    }
+    for (const seed of [1, 2, 3]) latecomersJoinByFootprint(seed, true);
   });
 
   it("reports two operations bridged by a reused card as two campaigns", () => {
