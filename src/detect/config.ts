@@ -99,6 +99,8 @@ export const DetectorConfigSchema = z
     splitEveryPasses: num(30),
     /** Minutes per synchrony window (accounts acting on one template in the same window). */
     syncWindowMin: num(10),
+    /** Minutes within which two requests from residential networks in different countries count as a geo hop. */
+    geoHopMinutes: num(30),
     /** Score weights: evidence of distillation-shaped use (shape), of deception, of trust. */
     weights: z
       .object({
@@ -112,6 +114,7 @@ export const DetectorConfigSchema = z
         abusedTier: num(0.2),
         uaRotation: num(0.8),
         uaMismatch: num(0.6),
+        geoHopping: num(0.8),
         ipRotation: num(1),
         restricted: num(1),
         proxyNetwork: num(0.3),
@@ -164,6 +167,11 @@ export const DetectorConfigSchema = z
         fraudThrottle: num(3.5),
         /** Net deception at which one account is blocked on its own. */
         fraudBlock: num(4.5),
+        /**
+         * Geo hops from which an account whose client stack also rotates (3+ user agents of 2+
+         * families over one TLS stack) is throttled on its own, whatever its age and verification.
+         */
+        evasionHops: num(2),
         /** Weight of campaign identity keys (link weights) a member must share to inherit the campaign verdict. */
         coreMatch: num(1),
         /** Members' share of reasoning-eliciting requests above which throttled accounts also get protect. */

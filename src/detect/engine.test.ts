@@ -1079,3 +1079,116 @@ describe("system prompts", () => {
     });
   }
 });
+
+describe("evasion: a rotating residential proxy and a rotating client stack", () => {
+  const GO_TLS = "t13d1312h2_f57a46bba0_go";
+  const SDK_UAS = [
+    "OpenAI/JS 4.85.0",
+    "Anthropic/JS 0.38.2",
+    "anthropic-python/0.40.0",
+    "openai-python/1.55.3",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36",
+  ];
+  const APP_UAS = [
+    "PhotoHelper/3.1 (iPhone; iOS 17.1)",
+    "PhotoHelper/3.1 (iPhone; iOS 16.5)",
+    "PhotoHelper/3.0 (Android 14)",
+    "PhotoHelper/3.1 (iPad; iOS 17.2)",
+  ];
+  const COUNTRIES = ["GB", "JP", "VN", "DE", "US", "BR", "FR"];
+  /** An aged, verified account asking ordinary questions every five minutes. */
+  const aged = (id: string, uas: string[]): FixtureAccount => ({
+    id,
+    org: null,
+    createdAt: new Date(T0 - 500 * 86_400_000).toISOString(),
+    verified: true,
+    payment: `pay-${id}`,
+    email: "webmail.example",
+    tier: "build",
+    ips: Array.from({ length: 7 }, (_, k) => `81.${20 + k * 13}.${k * 31}.${7 + k}`),
+    uas,
+    tls: GO_TLS,
+    country: "US",
+    prompt: organicPrompt,
+    every: 300,
+    jitter: 0.3,
+  });
+  /** Rewrites each event's network: residential, in the country `country(i)` gives request i. */
+  const residential = (
+    events: ExchangeEvent[],
+    country: (i: number) => string,
+    shiftMs = (_i: number) => 0,
+  ) =>
+    events.map((e, i) => ({
+      ...e,
+      time: new Date(Date.parse(e.time) + shiftMs(i)).toISOString(),
+      client: { ...e.client, country: country(i), network: "residential" },
+    }));
+
+  function scenario(seed: number) {
+    const r = rng(seed);
+    const legit = legitAccounts(300, r).map((a) => accountEvents(a, T0, 30, r));
+    const start = T0 + HOUR;
+    const evaders = [0, 1, 2, 3].map((k) =>
+      residential(accountEvents(aged(`evader-${k}`, SDK_UAS), start, 30, r), (i) => COUNTRIES[(i + k) % 7]!),
+    );
+    // a traveller: the same rotating user agents, but the country changes once, after a 12-hour gap
+    const travellers = [0, 1].map((k) =>
+      residential(
+        accountEvents(aged(`traveller-${k}`, SDK_UAS), start, 30, r),
+        (i) => (i < 15 ? "GB" : "JP"),
+        (i) => (i < 15 ? 0 : 12 * HOUR),
+      ),
+    );
+    // an app that ships its key to its users' phones: one client family in many versions, from
+    // residential networks all over the world, request after request
+    const apps = [0, 1].map((k) =>
+      residential(accountEvents(aged(`app-${k}`, APP_UAS), start, 30, r), (i) => COUNTRIES[(i * 3 + k) % 7]!),
+    );
+    // rotating user agents from one home network: no hops
+    const homes = [0, 1].map((k) =>
+      residential(
+        accountEvents({ ...aged(`home-${k}`, SDK_UAS), ips: ["81.2.69.160"] }, start, 30, r),
+        () => "GB",
+      ),
+    );
+    return { events: byTime([...legit, ...evaders, ...travellers, ...apps, ...homes]), evaders };
+  }
+
+  it("throttles an aged, verified account that hops countries and client families request by request, by its fourth request", () => {
+    for (const seed of [1, 2, 3]) {
+      const { events, evaders } = scenario(seed);
+      const report = run(events);
+      for (const ev of evaders) {
+        const a = report.accounts.find((x) => x.account_id === ev[0]!.account_id)!;
+        assert.ok(isEnforced(a.verdict), `seed ${seed}: ${a.account_id} is ${a.verdict}`);
+        assert.ok(
+          a.first_flagged_at !== null && a.first_flagged_at <= ev[3]!.time,
+          `seed ${seed}: ${a.account_id} flagged at ${a.first_flagged_at}, 4th request at ${ev[3]!.time}`,
+        );
+        const hop = a.reasons.find((x) => x.id === "deception.geo_hopping");
+        assert.ok(hop, `seed ${seed}: ${a.account_id} has no geo_hopping reason`);
+        assert.equal(hop.evidence?.rotating_client_stack, true);
+      }
+    }
+  });
+
+  it("does not enforce a traveller, an app with its key on its users' phones, or rotating user agents from home", () => {
+    for (const seed of [1, 2, 3]) {
+      const report = run(scenario(seed).events);
+      for (const a of report.accounts) {
+        if (a.account_id.startsWith("evader-")) continue;
+        assert.ok(!isEnforced(a.verdict), `seed ${seed}: ${a.account_id} is ${a.verdict}`);
+      }
+      const app = report.accounts.find((x) => x.account_id === "app-0")!;
+      const hop = app.reasons.find((x) => x.id === "deception.geo_hopping");
+      assert.ok(hop && hop.evidence?.rotating_client_stack === false, "the app hops, with one client family");
+      const traveller = report.accounts.find((x) => x.account_id === "traveller-0")!;
+      assert.equal(
+        traveller.reasons.find((x) => x.id === "deception.geo_hopping"),
+        undefined,
+        "a country change after 12 hours is no hop",
+      );
+    }
+  });
+});

@@ -285,6 +285,7 @@ export class DetectionEngine {
   private refN = 0;
   private refCot = 0;
   private refTemplated = 0;
+  private readonly geoHopMs: number;
 
   constructor(config?: DetectorConfig, options: EngineOptions = {}) {
     this.cfg = config ?? defaultConfig();
@@ -293,6 +294,7 @@ export class DetectionEngine {
     this.exportSignature = options.exportSignature ?? false;
     this.restricted = new Set(this.cfg.restrictedCountries.map((c) => c.toUpperCase()));
     this.abused = new Set(this.cfg.abusedTiers.map((t) => t.toLowerCase()));
+    this.geoHopMs = this.cfg.geoHopMinutes * 60_000;
   }
 
   /** Folds one event in; returns the verdict changes it caused (account and campaign level). */
@@ -332,7 +334,7 @@ export class DetectionEngine {
     const newModel = first - this.startMs > 6 * 3_600_000 && t - first < DAY;
     if (newModel) this.newModelEvents++;
     const wasBanned = p.bannedMs !== 0;
-    p.update(f, f.country !== "" && this.restricted.has(f.country), newModel);
+    p.update(f, f.country !== "" && this.restricted.has(f.country), newModel, this.geoHopMs);
     if (!p.ageCounted && !Number.isNaN(p.createdMs)) {
       p.ageCounted = true;
       if (this.ageClass(p) === 0) this.clusterFresh[this.find(p.index)]!++;

@@ -16,6 +16,10 @@ describe("network features", () => {
       "browser-firefox",
     );
     assert.equal(uaFamily("python-requests/2.32"), "python-requests");
+    // the TypeScript SDK's own user agent says JS
+    assert.equal(uaFamily("Anthropic/JS 0.38.2"), "anthropic-ts");
+    assert.equal(uaFamily("Anthropic/Python 0.40.0"), "anthropic-py");
+    assert.equal(uaFamily("OpenAI/JS 4.85.0"), "openai-js");
   });
   it("classifies AS names", () => {
     assert.equal(classifyAsName("AMAZON-02"), "datacenter");

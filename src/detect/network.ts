@@ -36,7 +36,9 @@ export function uaFamily(ua: string): string {
   const s = ua.toLowerCase();
   if (s === "") return "none";
   if (s.includes("anthropic"))
-    return s.includes("typescript") || s.includes("node") ? "anthropic-ts" : "anthropic-py";
+    return s.includes("typescript") || s.includes("node") || s.includes("/js")
+      ? "anthropic-ts"
+      : "anthropic-py";
   if (s.includes("openai")) return s.includes("node") || s.includes("js") ? "openai-js" : "openai-py";
   if (s.includes("python-requests")) return "python-requests";
   if (s.includes("aiohttp")) return "python-aiohttp";

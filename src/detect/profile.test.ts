@@ -93,4 +93,31 @@ describe("AccountProfile", () => {
     assert.equal(p.templateCount(key), 5);
     assert.equal(p.n, 20);
   });
+  it("counts geo hops: residential requests in different countries within the window, nothing else", () => {
+    const base = accountEvents(legitAccounts(1, r)[0]!, T0, 1, r)[0]!;
+    const at = (min: number, country: string, network: string) =>
+      extractFeatures({
+        ...base,
+        time: new Date(T0 + min * 60_000).toISOString(),
+        client: { ...base.client, country, network },
+      });
+    const window = 30 * 60_000;
+    const p = new AccountProfile("x", 0);
+    const steps: [number, string, string][] = [
+      [0, "GB", "residential"],
+      [5, "JP", "residential"], // hop
+      [10, "JP", "residential"], // same country
+      [12, "US", "vpn"], // a VPN exit: not residential, not counted
+      [15, "DE", "datacenter"], // nor a hosting network
+      [20, "FR", "residential"], // JP (10 min) -> FR: hop
+      [200, "GB", "residential"], // 3 hours on: travel, not a hop
+      [230, "GB", "residential"],
+    ];
+    for (const [m, c, n] of steps) p.update(at(m, c, n), false, false, window);
+    assert.equal(p.geoHops, 2);
+    // without a window (the default), nothing counts
+    const q = new AccountProfile("y", 0);
+    for (const [m, c, n] of steps) q.update(at(m, c, n), false, false);
+    assert.equal(q.geoHops, 0);
+  });
 });

@@ -61,6 +61,14 @@ export class AccountProfile {
   netDatacenter = 0;
   netVpn = 0;
   restricted = 0;
+  /**
+   * Consecutive requests from residential networks in different countries, less than
+   * `geoHopMinutes` apart: a rotating residential proxy (no one travels that fast).
+   */
+  geoHops = 0;
+  /** Time and country of the last request from a residential network. */
+  lastResidentialMs = 0;
+  lastResidentialCountry = "";
   readonly models = new Map<string, number>();
   /** Requests on a model released (first seen) less than a day before the request. */
   newModel = 0;
@@ -140,7 +148,7 @@ export class AccountProfile {
   }
 
   /** Folds one request into the profile. `restrictedCountry` and `newModel` are decided by the engine. */
-  update(f: RequestFeatures, restrictedCountry: boolean, newModel: boolean): void {
+  update(f: RequestFeatures, restrictedCountry: boolean, newModel: boolean, geoHopMs = 0): void {
     const t = f.timeMs;
     if (this.n === 0) {
       this.firstMs = t;
@@ -176,6 +184,17 @@ export class AccountProfile {
     this.tlss.add(f.tls);
     if (f.netClass === "datacenter") this.netDatacenter++;
     else if (f.netClass === "vpn") this.netVpn++;
+    else if (f.netClass === "residential" && f.country) {
+      if (
+        this.lastResidentialCountry !== "" &&
+        f.country !== this.lastResidentialCountry &&
+        Math.abs(t - this.lastResidentialMs) < geoHopMs
+      ) {
+        this.geoHops++;
+      }
+      this.lastResidentialMs = t;
+      this.lastResidentialCountry = f.country;
+    }
     if (restrictedCountry) this.restricted++;
     if (f.model && (this.models.size < 8 || this.models.has(f.model))) {
       this.models.set(f.model, (this.models.get(f.model) ?? 0) + 1);

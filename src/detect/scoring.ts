@@ -29,6 +29,12 @@ export interface AccountEvidence {
   activeDeception: number;
   /** The content part of shape (reasoning elicitation, template concentration, narrow capability). */
   contentShape: number;
+  /**
+   * The account hides who and where it is, request by request: residential networks in different
+   * countries minutes apart (a rotating residential proxy) and a client stack that changes its user
+   * agent across client families over one TLS stack. No honest client does both.
+   */
+  evasion: boolean;
   reasons: Reason[];
 }
 
@@ -160,6 +166,28 @@ export function accountEvidence(
       }),
     );
   }
+  const evasion =
+    p.geoHops >= cfg.verdict.evasionHops &&
+    uaN >= 3 &&
+    p.uaFamilies.size >= 2 &&
+    p.tlss.size <= Math.max(1, uaN / 3);
+  if (p.geoHops > 0) {
+    const v = w.geoHopping * clamp01(p.geoHops / 2);
+    deception += v;
+    active += v;
+    push(
+      "deception.geo_hopping",
+      "Consecutive requests from residential networks in different countries, minutes apart",
+      v,
+      () => ({
+        hops: p.geoHops,
+        countries: p.countries.values.slice(0, 8),
+        window_min: cfg.geoHopMinutes,
+        // with a client stack rotating across families: evasion, throttled on its own
+        rotating_client_stack: evasion,
+      }),
+    );
+  }
   const pfx = p.prefixes.size;
   const asns = p.asns.size;
   if ((pfx >= 6 && pfx / n >= 0.05) || asns >= 4) {
@@ -253,6 +281,7 @@ export function accountEvidence(
     stackDeception,
     activeDeception: active,
     contentShape,
+    evasion,
     reasons,
   };
 }
@@ -264,6 +293,8 @@ export function individualVerdict(e: AccountEvidence, n: number, cfg: DetectorCo
   if (d >= v.blockDeception && e.shape >= v.throttleShape) return "block";
   if (d >= v.fraudBlock && n >= 3 && e.newIdentity) return "block";
   if (d >= v.throttleDeception && e.shape >= v.throttleShape) return "throttle";
+  // a rotating proxy and a rotating client stack at once: evasion, whatever the account's age
+  if (e.evasion) return "throttle";
   if (d >= v.fraudThrottle && n >= 3 && e.newIdentity) return "throttle";
   if (e.shape >= v.reviewShape && n >= v.reviewMinRequests && e.cotRate >= v.reviewCotRate) return "review";
   if (e.shape >= v.monitorShape || d >= v.monitorDeception) return "monitor";
