@@ -99,6 +99,10 @@ export const DetectorConfigSchema = z
     splitEveryPasses: num(30),
     /** Minutes per synchrony window (accounts acting on one template in the same window). */
     syncWindowMin: num(10),
+    /** Share of a TLS stack's runtime-naming user agents one runtime must hold before another runtime's user agent on it counts as a mismatch. */
+    runtimeDominance: num(0.8),
+    /** Share of a dominated TLS stack's runtime-naming user agents under which a runtime counts as foreign to it. */
+    runtimeRare: num(0.05),
     /** Minutes within which two requests from residential networks in different countries count as a geo hop. */
     geoHopMinutes: num(30),
     /** Score weights: evidence of distillation-shaped use (shape), of deception, of trust. */

@@ -1192,3 +1192,60 @@ describe("evasion: a rotating residential proxy and a rotating client stack", ()
     }
   });
 });
+
+describe("user agent against the runtime of its TLS stack", () => {
+  const PY = "t13d4907h2_0d8feac7bc37_py";
+  const MIXED = "t13d1312h2_f57a46bbacb6_relay";
+  const PY_UAS = ["anthropic-python/0.40.0", "openai-python/1.55.3", "python-httpx/0.27.2"];
+  const ANY_UAS = ["anthropic-python/0.40.0", "OpenAI/JS 4.85.0", "Go-http-client/2.0", "curl/8.5.0"];
+  function run3(seed: number) {
+    const r = rng(seed);
+    const lists = legitAccounts(120, r).map((a, i) =>
+      accountEvents(
+        i < 80
+          ? { ...a, uas: [PY_UAS[i % PY_UAS.length]!], tls: PY }
+          : { ...a, uas: [ANY_UAS[i % ANY_UAS.length]!], tls: MIXED },
+        T0,
+        20,
+        r,
+      ),
+    );
+    const one = (id: string, ua: string, tls: string) =>
+      accountEvents({ ...legitAccounts(1, r)[0]!, id, uas: [ua], tls }, T0 + HOUR, 20, r);
+    lists.push(one("node-on-py", "OpenAI/JS 4.85.0", PY));
+    lists.push(one("own-tool-on-py", "my-internal-tool/2.3", PY));
+    lists.push(one("python-on-py", "anthropic-python/0.39.1", PY));
+    lists.push(one("node-on-mixed", "Anthropic/JS 0.38.2", MIXED));
+    // a relay forwarding its customers' user agents over its own stack claims many runtimes: its
+    // rotation is counted as such, not as a runtime the stack does not run
+    lists.push(
+      accountEvents(
+        {
+          ...legitAccounts(1, r)[0]!,
+          id: "relay-on-py",
+          uas: ["OpenAI/JS 4.85.0", ...PY_UAS, "curl/8.5.0"],
+          tls: PY,
+        },
+        T0 + HOUR,
+        20,
+        r,
+      ),
+    );
+    return run(byTime(lists));
+  }
+  it("flags a Node SDK's user agent over a stack seen only with Python clients, not an unknown tool, a mixed stack or a relay", () => {
+    for (const seed of [1, 2]) {
+      const report = run3(seed);
+      const mismatch = (id: string) =>
+        report.accounts
+          .find((a) => a.account_id === id)!
+          .reasons.some((x) => x.id === "deception.ua_tls_mismatch");
+      assert.equal(mismatch("node-on-py"), true, `seed ${seed}: Node over Python's stack`);
+      assert.equal(mismatch("own-tool-on-py"), false, `seed ${seed}: an application's own user agent`);
+      assert.equal(mismatch("python-on-py"), false, `seed ${seed}: Python over Python's stack`);
+      assert.equal(mismatch("node-on-mixed"), false, `seed ${seed}: a stack many runtimes share`);
+      assert.equal(mismatch("relay-on-py"), false, `seed ${seed}: a client claiming several runtimes`);
+      for (const a of report.accounts) assert.ok(!isEnforced(a.verdict), `${a.account_id} is ${a.verdict}`);
+    }
+  });
+});

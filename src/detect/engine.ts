@@ -21,7 +21,7 @@ import { type DetectorConfig, defaultConfig } from "./config.js";
 import { extractFeatures, type RequestFeatures } from "./features.js";
 import { mix2 } from "./hash.js";
 import { type Bucket, KeyIndex, KeyType, type KeyTypeId, keyOfHash } from "./keys.js";
-import type { NetworkLookup } from "./network.js";
+import { type NetworkLookup, RUNTIMES, uaRuntime } from "./network.js";
 import { AccountProfile, SLOT_MS } from "./profile.js";
 import { type AccountEvidence, accountEvidence, individualVerdict } from "./scoring.js";
 import {
@@ -254,7 +254,11 @@ export class DetectionEngine {
   private readonly modelFirstSeen = new Map<string, number>();
   private readonly restricted: Set<string>;
   private readonly abused: Set<string>;
-  private readonly tlsStats = new Map<string, { browser: number; other: number }>();
+  /**
+   * Per TLS stack: the user agents seen over it (one count per account and user agent), browser or
+   * not, and by the runtime their family implies (RUNTIMES; families that imply none are left out).
+   */
+  private readonly tlsStats = new Map<string, { browser: number; other: number; runtimes: Uint32Array }>();
   private dirty: number[] = [];
   /**
    * Accounts whose cluster merged into a judged cluster that is not allowed, since the last pass:
@@ -440,11 +444,13 @@ export class DetectionEngine {
           this.addKey(p, k, KeyType.tlsUa, label, join);
           let s = this.tlsStats.get(f.tls);
           if (!s) {
-            s = { browser: 0, other: 0 };
+            s = { browser: 0, other: 0, runtimes: new Uint32Array(RUNTIMES.length) };
             this.tlsStats.set(f.tls, s);
           }
           if (BROWSER.test(f.uaFamily)) s.browser++;
           else s.other++;
+          const rt = uaRuntime(f.uaFamily);
+          if (rt >= 0) s.runtimes[rt]!++;
         }
       }
     }
@@ -822,15 +828,52 @@ export class DetectionEngine {
     if (p.tlss.values.length === 1) {
       const s = this.tlsStats.get(p.tlss.values[0]!);
       if (s && s.browser + s.other >= 20) {
+        // The runtime check is for a client that claims one runtime throughout: one that rotates
+        // across runtimes is already counted by the rotation, and a relay forwarding its customers'
+        // user agents over its own stack claims many
+        let claimed = 0;
+        for (const fam of p.uaFamilies.values) {
+          const rt = uaRuntime(fam);
+          if (rt >= 0) claimed |= 1 << rt;
+        }
+        const oneRuntime = claimed !== 0 && (claimed & (claimed - 1)) === 0;
         let mismatch = 0;
         for (const fam of p.uaFamilies.values) {
           const browser = BROWSER.test(fam);
           const share = (browser ? s.browser : s.other) / (s.browser + s.other);
-          if (share < 0.1) mismatch++;
+          const foreign = !browser && oneRuntime && this.runtimeMismatch(s.runtimes, uaRuntime(fam));
+          if (share < 0.1 || foreign) mismatch++;
         }
         p.flags.uaMismatch = mismatch > 0 ? mismatch / p.uaFamilies.values.length : 0;
       }
     }
+  }
+
+  /**
+   * Whether a client family's runtime contradicts the stack it is sent over: the stack is seen with
+   * one runtime's clients (`runtimeDominance` of 30+ user agents whose family names a runtime) and
+   * almost never with this one's (under `runtimeRare`) — a Node SDK's user agent over the TLS stack
+   * of Python's clients is a header set by hand. A stack shared by many runtimes (a relay, a proxy
+   * pool's tooling) has no dominant runtime and contradicts none.
+   */
+  private runtimeMismatch(runtimes: Uint32Array, rt: number): boolean {
+    if (rt < 0) return false;
+    let total = 0;
+    let top = 0;
+    let topRt = -1;
+    for (let i = 0; i < runtimes.length; i++) {
+      total += runtimes[i]!;
+      if (runtimes[i]! > top) {
+        top = runtimes[i]!;
+        topRt = i;
+      }
+    }
+    return (
+      total >= 30 &&
+      topRt !== rt &&
+      top >= this.cfg.runtimeDominance * total &&
+      runtimes[rt]! < this.cfg.runtimeRare * total
+    );
   }
 
   /** Links an account to sampled candidates from its rarest shared buckets. */

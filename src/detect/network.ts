@@ -57,6 +57,32 @@ export function uaFamily(ua: string): string {
   return slash > 0 ? s.slice(0, Math.min(slash, 24)) : s.slice(0, 24);
 }
 
+/** Runtimes whose TLS stack a client family implies: "node" for the TypeScript SDKs, etc. */
+export const RUNTIMES = ["python", "node", "go", "java", "curl", "browser"] as const;
+
+const RUNTIME_OF: Record<string, number> = {
+  "anthropic-py": 0,
+  "openai-py": 0,
+  "python-requests": 0,
+  "python-aiohttp": 0,
+  "python-httpx": 0,
+  "anthropic-ts": 1,
+  "openai-js": 1,
+  node: 1,
+  go: 2,
+  java: 3,
+  curl: 4,
+};
+
+/**
+ * The runtime (index into RUNTIMES) a user-agent family implies, or -1 where the family does not
+ * say (a framework found in several languages, an application's own name).
+ */
+export function uaRuntime(family: string): number {
+  if (family.startsWith("browser-")) return 5;
+  return RUNTIME_OF[family] ?? -1;
+}
+
 /** Keywords in AS names that mark hosting / cloud networks. */
 const HOSTING = [
   "amazon",
