@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { AsnTable, ipv4ToNumber } from "./asn-table.js";
-import { classifyAsName, ipPrefix, uaFamily } from "./network.js";
+import { classifyAsName, ipPrefix, RUNTIMES, uaFamily, uaRuntime } from "./network.js";
 import { requestParts } from "./text.js";
 
 describe("network features", () => {
@@ -20,6 +20,14 @@ describe("network features", () => {
     assert.equal(uaFamily("Anthropic/JS 0.38.2"), "anthropic-ts");
     assert.equal(uaFamily("Anthropic/Python 0.40.0"), "anthropic-py");
     assert.equal(uaFamily("OpenAI/JS 4.85.0"), "openai-js");
+  });
+  it("names the runtime a family implies, and none for an application's own or a prototype key", () => {
+    assert.equal(RUNTIMES[uaRuntime(uaFamily("anthropic-python/0.40.0"))], "python");
+    assert.equal(RUNTIMES[uaRuntime(uaFamily("Anthropic/JS 0.38.2"))], "node");
+    assert.equal(RUNTIMES[uaRuntime(uaFamily("Go-http-client/2.0"))], "go");
+    assert.equal(RUNTIMES[uaRuntime(uaFamily("Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0"))], "browser");
+    for (const ua of ["my-internal-tool/2.3", "langchain/0.3.0", "constructor/1.0", "__proto__/2"])
+      assert.equal(uaRuntime(uaFamily(ua)), -1, ua);
   });
   it("classifies AS names", () => {
     assert.equal(classifyAsName("AMAZON-02"), "datacenter");

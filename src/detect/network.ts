@@ -60,19 +60,20 @@ export function uaFamily(ua: string): string {
 /** Runtimes whose TLS stack a client family implies: "node" for the TypeScript SDKs, etc. */
 export const RUNTIMES = ["python", "node", "go", "java", "curl", "browser"] as const;
 
-const RUNTIME_OF: Record<string, number> = {
-  "anthropic-py": 0,
-  "openai-py": 0,
-  "python-requests": 0,
-  "python-aiohttp": 0,
-  "python-httpx": 0,
-  "anthropic-ts": 1,
-  "openai-js": 1,
-  node: 1,
-  go: 2,
-  java: 3,
-  curl: 4,
-};
+// a Map, not an object literal: families come from user agents, and "constructor" must not resolve
+const RUNTIME_OF = new Map<string, number>([
+  ["anthropic-py", 0],
+  ["openai-py", 0],
+  ["python-requests", 0],
+  ["python-aiohttp", 0],
+  ["python-httpx", 0],
+  ["anthropic-ts", 1],
+  ["openai-js", 1],
+  ["node", 1],
+  ["go", 2],
+  ["java", 3],
+  ["curl", 4],
+]);
 
 /**
  * The runtime (index into RUNTIMES) a user-agent family implies, or -1 where the family does not
@@ -80,7 +81,7 @@ const RUNTIME_OF: Record<string, number> = {
  */
 export function uaRuntime(family: string): number {
   if (family.startsWith("browser-")) return 5;
-  return RUNTIME_OF[family] ?? -1;
+  return RUNTIME_OF.get(family) ?? -1;
 }
 
 /** Keywords in AS names that mark hosting / cloud networks. */
