@@ -143,7 +143,9 @@ export function accountEvidence(
   const uaN = p.uas.size;
   let stackDeception = 0;
   let active = 0;
-  if (uaN >= 3 && p.tlss.size <= Math.max(1, uaN / 3)) {
+  // user agents rotated over one TLS stack (at least three per stack)
+  const rotating = uaN >= 3 && p.tlss.size <= Math.max(1, uaN / 3);
+  if (rotating) {
     const v = w.uaRotation * clamp01((uaN - 2) / 3);
     deception += v;
     active += v;
@@ -166,11 +168,7 @@ export function accountEvidence(
       }),
     );
   }
-  const evasion =
-    p.geoHops >= cfg.verdict.evasionHops &&
-    uaN >= 3 &&
-    p.uaFamilies.size >= 2 &&
-    p.tlss.size <= Math.max(1, uaN / 3);
+  const evasion = p.geoHops >= cfg.verdict.evasionHops && rotating && p.uaFamilies.size >= 2;
   if (p.geoHops > 0) {
     const v = w.geoHopping * clamp01(p.geoHops / 2);
     deception += v;
