@@ -1249,3 +1249,115 @@ describe("user agent against the runtime of its TLS stack", () => {
     }
   });
 });
+
+describe("a multi-tenant relay's rotation counts once", () => {
+  const RELAY_TLS = "t13d1312h2_f57a46bbacb6_relaygo";
+  // the relay forwards its customers' user agents: SDKs in many versions, now and then a browser
+  const FORWARDED = [
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36",
+    ...Array.from({ length: 16 }, (_, k) =>
+      k % 2 ? `openai-python/1.${40 + k}.0` : `anthropic-typescript/0.${20 + k}.1 node/20.11`,
+    ),
+  ];
+  /** `size` addresses in as many /24s: at one or two hosting providers (a relay), or at six (a proxy farm). */
+  const pool = (asns: number[], base: number, size = 12) =>
+    Array.from({ length: size }, (_, k) => ({
+      ip: `${base}.${60 + k}.${k * 7}.${10 + k}`,
+      asn: asns[k % asns.length]!,
+    }));
+  const customer = (id: string, ageDays: number, verified: boolean): FixtureAccount => ({
+    id,
+    org: null,
+    createdAt: new Date(T0 - ageDays * 86_400_000).toISOString(),
+    verified,
+    payment: "pay-reseller-a",
+    email: "gmail.com",
+    tier: "build",
+    ips: [],
+    uas: FORWARDED,
+    tls: RELAY_TLS,
+    country: "DE",
+    prompt: organicPrompt,
+    every: 60,
+    jitter: 0.5,
+  });
+  /** The account's events sent from `addrs` in turn, marked as hosting networks. */
+  const via = (events: ExchangeEvent[], addrs: { ip: string; asn: number }[]) =>
+    events.map((e, i) => {
+      const a = addrs[i % addrs.length]!;
+      return { ...e, client: { ...e.client, ip: a.ip, asn: a.asn, network: "datacenter" } };
+    });
+
+  /** A hydra renting the relay: new accounts made in a burst, paid with four cards, on its template. */
+  const hydra = (r: () => number, relay: { ip: string; asn: number }[]) =>
+    hydraAccounts(20, r).map((a, i) =>
+      via(accountEvents({ ...a, uas: FORWARDED, tls: RELAY_TLS }, T0 + HOUR + i * 30_000, 120, r), relay),
+    );
+
+  function scenario(seed: number, withHydra = false) {
+    const r = rng(seed);
+    // twelve addresses, or eight beside the hydra (the sizes of the full and quick presets' relays)
+    const relay = pool([24940, 16509], 45, withHydra ? 8 : 12);
+    const lists = legitAccounts(300, r).map((a) => accountEvents(a, T0, 30, r));
+    for (let i = 0; i < 20; i++)
+      lists.push(via(accountEvents(customer(`customer-${i}`, 200 + i * 20, true), T0, 40, r), relay));
+    // a new, unverified customer of the reseller: everything it shows besides its age and
+    // verification is the relay's (beside a hydra on the relay it still joins the hydra's campaign:
+    // its own deception and the relay's rotation pass the member test; docs/detector.md)
+    if (!withHydra)
+      lists.push(via(accountEvents(customer("new-customer", 5, false), T0 + HOUR, 40, r), relay));
+    // and a new, verified one
+    lists.push(via(accountEvents(customer("new-verified-customer", 7.7, true), T0 + HOUR, 60, r), relay));
+    if (withHydra) {
+      lists.push(...hydra(r, relay));
+    } else {
+      // the same account rotating over six hosting providers is no relay's customer: a proxy farm
+      lists.push(
+        via(
+          accountEvents({ ...customer("farm", 5, false), payment: "pay-farm" }, T0 + HOUR, 40, r),
+          pool([24940, 16509, 14061, 63949, 20473, 16276], 95),
+        ),
+      );
+    }
+    return run(byTime(lists));
+  }
+
+  it("does not throttle a new, unverified customer of a reseller relay on the relay's rotation, but still a proxy farm", () => {
+    for (const seed of [1, 2, 3]) {
+      const report = scenario(seed);
+      const get = (id: string) => report.accounts.find((a) => a.account_id === id)!;
+      const fresh = get("new-customer");
+      const ids = fresh.reasons.map((x) => x.id);
+      // the evidence is all still there, and reported
+      for (const id of ["deception.ua_rotation", "deception.ip_rotation", "deception.proxy_network"])
+        assert.ok(ids.includes(id), `seed ${seed}: new-customer lacks ${id}: ${ids.join(", ")}`);
+      assert.ok(!isEnforced(fresh.verdict), `seed ${seed}: new-customer is ${fresh.verdict}`);
+      assert.ok(ids.includes("deception.relay_overlap"), `seed ${seed}: no relay_overlap`);
+      const farm = get("farm");
+      assert.ok(isEnforced(farm.verdict), `seed ${seed}: the proxy farm is ${farm.verdict}`);
+      assert.ok(
+        !farm.reasons.some((x) => x.id === "deception.relay_overlap"),
+        `seed ${seed}: farm discounted`,
+      );
+      for (const a of report.accounts)
+        if (a.account_id.includes("customer") || a.account_id.startsWith("legit-"))
+          assert.ok(!isEnforced(a.verdict), `seed ${seed}: ${a.account_id} is ${a.verdict}`);
+    }
+  });
+
+  it("passes the block of a hydra renting the relay to none of the reseller's customers, a new, verified one included", () => {
+    for (const seed of [1, 2, 3]) {
+      const report = scenario(seed, true);
+      const enforced = (prefix: string) =>
+        report.accounts.filter((a) => a.account_id.startsWith(prefix) && isEnforced(a.verdict)).length;
+      assert.equal(enforced("hydra-"), 20, `seed ${seed}: every hydra account enforced`);
+      for (const a of report.accounts)
+        if (a.account_id.includes("customer")) {
+          assert.ok(
+            !isEnforced(a.verdict),
+            `seed ${seed}: ${a.account_id} is ${a.verdict} (${a.campaign_id})`,
+          );
+        }
+    }
+  });
+});

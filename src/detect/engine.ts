@@ -1236,12 +1236,15 @@ export class DetectionEngine {
     // commercial exits as a campaign (full preset, seed 1: 87 of them were blocked that way).
     const ownEvidence =
       (acted && e.deception + trust >= this.cfg.verdict.campaignDeception) ||
-      (e.shape >= 0.5 && e.stackDeception > 0);
+      (e.shape >= 0.5 && e.stackDeception > 0 && !e.relayed);
     // A client stack that lies (`lyingStack`: by default five or more user agents over one TLS
     // stack) rotating over the campaign's residential footprint is the campaign's tooling, whatever
     // the account's age and verification: bought accounts come aged and verified, and their trust
     // would otherwise cancel their deception.
-    const lyingStack = e.stackDeception >= this.cfg.lyingStack;
+    // Behind a multi-tenant relay the lying stack and the footprint are the relay's, shared with
+    // whoever else rents it (quick seed 5: a new customer of the reseller whose relay a hydra rents
+    // inherited the hydra's block this way).
+    const lyingStack = e.stackDeception >= this.cfg.lyingStack && !e.relayed;
     if (!ring && (ownEvidence || lyingStack) && footprintShare(p, c) >= 0.5) return true;
     const pfx = c.assessment?.footprintPrefixes;
     if (
@@ -1263,6 +1266,11 @@ export class DetectionEngine {
     for (let i = 0; i < p.keys.length; i++) {
       if (!core.has(p.keys[i]!)) continue;
       const t = p.keyTypes[i]!;
+      // a card that pays mostly for established accounts is a business's (a reseller pays for its
+      // customers' accounts with one): it ties no one to a ring, even where the ring's cluster
+      // took in enough of the business's accounts to own it (quick seed 5: a reseller's new
+      // customer inherited the block of the hydra renting its relay through the reseller's card)
+      if (t === KeyType.payment && p.flags.paymentShared > 0 && p.flags.paymentSharedNew === 0) continue;
       if (types & (1 << t)) continue;
       types |= 1 << t;
       score += typeWeight(t, w);

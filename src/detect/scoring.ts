@@ -35,6 +35,12 @@ export interface AccountEvidence {
    * agent across client families over one TLS stack. No honest client does both.
    */
   evasion: boolean;
+  /**
+   * The account sends through a multi-tenant relay: everything from hosting networks of at most two
+   * providers, rotating over four or more prefixes, over one TLS stack. Its rotation and its client
+   * stack are the relay's.
+   */
+  relayed: boolean;
   reasons: Reason[];
 }
 
@@ -143,11 +149,19 @@ export function accountEvidence(
   const uaN = p.uas.size;
   let stackDeception = 0;
   let active = 0;
+  // The four kinds of evidence a multi-tenant relay produces by itself (below): the largest and the sum.
+  let relayMax = 0;
+  let relaySum = 0;
+  const relayPart = (v: number) => {
+    relayMax = Math.max(relayMax, v);
+    relaySum += v;
+  };
   // user agents rotated over one TLS stack (at least three per stack)
   const rotating = uaN >= 3 && p.tlss.size <= Math.max(1, uaN / 3);
   if (rotating) {
     const v = w.uaRotation * clamp01((uaN - 2) / 3);
     deception += v;
+    relayPart(v);
     active += v;
     stackDeception += v;
     push("deception.ua_rotation", "Many user agents over one TLS stack", v, () => ({
@@ -157,6 +171,7 @@ export function accountEvidence(
   }
   if (p.flags.uaMismatch > 0) {
     deception += w.uaMismatch;
+    relayPart(w.uaMismatch);
     active += w.uaMismatch;
     stackDeception += w.uaMismatch;
     push(
@@ -191,6 +206,7 @@ export function accountEvidence(
   if ((pfx >= 6 && pfx / n >= 0.05) || asns >= 4) {
     const v = w.ipRotation * Math.max(clamp01((pfx - 4) / 8), clamp01((asns - 2) / 4));
     deception += v;
+    relayPart(v);
     push("deception.ip_rotation", "Requests rotate across many networks", v, () => ({
       prefixes: pfx,
       asns,
@@ -213,12 +229,29 @@ export function accountEvidence(
   const proxied = (p.netDatacenter + p.netVpn) / n;
   if (proxied >= 0.8 && n >= 5) {
     deception += w.proxyNetwork;
+    relayPart(w.proxyNetwork);
     // sending all of it from hosting networks is a choice (a relay, a proxy service); a consumer VPN
     // is something the public uses
     if (p.netDatacenter / n >= 0.8) active += w.proxyNetwork;
     push("deception.proxy_network", "Traffic comes from hosting or VPN networks", w.proxyNetwork, () => ({
       datacenter_share: round(p.netDatacenter / n),
       vpn_share: round(p.netVpn / n),
+    }));
+  }
+  // Behind a multi-tenant relay (everything from hosting networks of at most two providers, over
+  // one TLS stack) the rotation of user agents and addresses, the mismatch between forwarded user
+  // agents and the relay's TLS client, and the hosting network are one fact about the relay, not
+  // four about the account: they count once, as their largest. A relay's traffic is judged as a
+  // whole (campaigns.ts, the two-sample test), and its accounts by what they do and who they are
+  // (cards, creation bursts, content).
+  const relayed = n >= 3 && p.netDatacenter / n >= 0.8 && p.tlss.size === 1 && asns <= 2 && pfx >= 3;
+  if (relayed && relaySum > relayMax) {
+    const v = relayMax - relaySum;
+    deception += v;
+    push("deception.relay_overlap", "Rotation and hosting evidence of one relay, counted once", v, () => ({
+      asns,
+      prefixes: pfx,
+      user_agents: uaN,
     }));
   }
   // A card that pays mostly for established accounts is a business paying for several (a reseller's
@@ -280,6 +313,7 @@ export function accountEvidence(
     activeDeception: active,
     contentShape,
     evasion,
+    relayed,
     reasons,
   };
 }
