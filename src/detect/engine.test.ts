@@ -1345,6 +1345,31 @@ describe("a multi-tenant relay's rotation counts once", () => {
     }
   });
 
+  it("enforces every account of a ring of aged accounts sharing four cards", () => {
+    // the hydra fixture's accounts, bought aged: made together 300 days ago, paid with four cards
+    for (const seed of [1, 2, 3]) {
+      const r = rng(seed);
+      const aged = hydraAccounts(20, r).map((a, i) => ({
+        ...a,
+        createdAt: new Date(T0 - 300 * 86_400_000 + i * 20_000).toISOString(),
+      }));
+      const report = run(
+        byTime([
+          ...legitAccounts(300, r).map((a) => accountEvents(a, T0, 30, r)),
+          ...aged.map((a) => accountEvents(a, T0 + HOUR, 150, r)),
+        ]),
+      );
+      const missed = report.accounts.filter(
+        (a) => a.account_id.startsWith("hydra-") && !isEnforced(a.verdict),
+      );
+      assert.deepEqual(
+        missed.map((a) => `${a.account_id}: ${a.verdict}`),
+        [],
+        `seed ${seed}: every account of the aged ring enforced`,
+      );
+    }
+  });
+
   it("passes the block of a hydra renting the relay to none of the reseller's customers, a new, verified one included", () => {
     for (const seed of [1, 2, 3]) {
       const report = scenario(seed, true);

@@ -1267,10 +1267,13 @@ export class DetectionEngine {
       if (!core.has(p.keys[i]!)) continue;
       const t = p.keyTypes[i]!;
       // a card that pays mostly for established accounts is a business's (a reseller pays for its
-      // customers' accounts with one): it ties no one to a ring, even where the ring's cluster
-      // took in enough of the business's accounts to own it (quick seed 5: a reseller's new
-      // customer inherited the block of the hydra renting its relay through the reseller's card)
-      if (t === KeyType.payment && p.flags.paymentShared > 0 && p.flags.paymentSharedNew === 0) continue;
+      // customers' accounts with one), not the card of a ring of new accounts, even where the
+      // ring's cluster took in enough of the business's accounts to own it (quick seed 5: a
+      // reseller's new customer inherited the block of the hydra renting its relay through the
+      // reseller's card). A ring of aged accounts may well share cards among them: for it the
+      // card counts.
+      if (freshRing && t === KeyType.payment && p.flags.paymentShared > 0 && p.flags.paymentSharedNew === 0)
+        continue;
       if (types & (1 << t)) continue;
       types |= 1 << t;
       score += typeWeight(t, w);
