@@ -36,9 +36,9 @@ export interface AccountEvidence {
    */
   evasion: boolean;
   /**
-   * The account sends through a multi-tenant relay: everything from hosting networks of at most two
-   * providers, rotating over four or more prefixes, over one TLS stack. Its rotation and its client
-   * stack are the relay's.
+   * The account sends through a multi-tenant relay: of 3+ requests, ≥ 80 % from hosting networks of
+   * at most two providers (ASNs), rotating over three or more /24 prefixes, over one TLS stack. Its
+   * rotation and its client stack are the relay's.
    */
   relayed: boolean;
   reasons: Reason[];
@@ -238,7 +238,7 @@ export function accountEvidence(
       vpn_share: round(p.netVpn / n),
     }));
   }
-  // Behind a multi-tenant relay (everything from hosting networks of at most two providers, over
+  // Behind a multi-tenant relay (`relayed`: hosting networks of at most two providers, 3+ prefixes,
   // one TLS stack) the rotation of user agents and addresses, the mismatch between forwarded user
   // agents and the relay's TLS client, and the hosting network are one fact about the relay, not
   // four about the account: they count once, as their largest. A relay's traffic is judged as a
