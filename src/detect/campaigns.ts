@@ -27,6 +27,8 @@ export interface CampaignContext {
   commonDf: number;
   /** Document frequency of a key. */
   keyDf(key: number): number;
+  /** Whether a key is a forged client stack (signature.forgedStackKey): the ring's tooling, part of its identity core. */
+  isForged?(key: number): boolean;
 }
 
 /** Running window state of one campaign for the two-sample test. */
@@ -407,7 +409,8 @@ export function assessCluster(
     });
   }
   // signature: keys this cluster "owns" (held by several members, and most of their holders are
-  // members); identity keys among them (cards, creation windows, mail domains, templates) form the core
+  // members); identity keys among them (cards, creation windows, mail domains, templates, a forged
+  // client stack) form the core
   const signature: number[] = [];
   const core: number[] = [];
   const minHolders = Math.max(2, 0.02 * m);
@@ -421,7 +424,13 @@ export function assessCluster(
     if ((kt === KeyType.email || kt === KeyType.asn) && df > ctx.commonDf) continue;
     signature.push(k);
     const t = Math.floor(k / 2 ** 50);
-    if (t === KeyType.payment || t === KeyType.creation || t === KeyType.email || t === KeyType.template)
+    if (
+      t === KeyType.payment ||
+      t === KeyType.creation ||
+      t === KeyType.email ||
+      t === KeyType.template ||
+      (t === KeyType.tlsUa && ctx.isForged?.(k) === true)
+    )
       core.push(k);
   }
   const indicators: Record<string, unknown>[] = [];

@@ -78,6 +78,12 @@ export const DetectorConfigSchema = z
         email: num(0.25),
         org: num(1.5),
         sync: num(1),
+        /**
+         * Both accounts send, over one TLS stack, user agents of a runtime that stack is never seen
+         * with (engine.runtimeMismatch): the same forged client identity, counted as identity
+         * evidence (a shared tool), not as infrastructure.
+         */
+        forgedStack: num(0.6),
         /** Both accounts rotate over 4+ ASNs and mostly the same ones (a shared proxy footprint). */
         rotation: num(2),
       })

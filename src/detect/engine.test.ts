@@ -1388,3 +1388,69 @@ describe("a multi-tenant relay's rotation counts once", () => {
     }
   });
 });
+
+describe("a forged client stack links a ring", () => {
+  const PY = "t13d4907h2_0d8feac7bc37_pyring";
+  const PY_UAS = ["anthropic-python/0.40.0", "openai-python/1.55.3", "python-httpx/0.27.2"];
+  const EXITS = ["185.40.11", "185.40.12", "185.40.13"];
+  /**
+   * 160 Python clients on a Python TLS stack, and six accounts of one operator on the same stack,
+   * each rotating over the same three exit prefixes (infrastructure alone: below `infraOnlyLink`),
+   * created days apart (no creation burst), unverified, each with its own card. `forge`: each sends one Node
+   * SDK's user agent (a different version per account) over that Python stack; otherwise a Python
+   * SDK's. `agedDays`: account age at the start.
+   */
+  function ring(seed: number, forge: boolean, agedDays: number) {
+    const r = rng(seed);
+    const lists = legitAccounts(160, r).map((a, i) =>
+      accountEvents({ ...a, uas: [PY_UAS[i % PY_UAS.length]!], tls: PY }, T0, 20, r),
+    );
+    const ids: string[] = [];
+    for (let k = 0; k < 6; k++) {
+      const id = `ring-${k}`;
+      ids.push(id);
+      const base = legitAccounts(1, r)[0]!;
+      lists.push(
+        accountEvents(
+          {
+            ...base,
+            id,
+            org: null,
+            createdAt: new Date(T0 - (agedDays + k * 0.3) * 86_400_000).toISOString(),
+            verified: false,
+            payment: `pay-ring-${k}`,
+            email: `mail${k}.example`,
+            ips: EXITS.map((p, j) => `${p}.${10 + k * 3 + j}`),
+            uas: [forge ? `OpenAI/JS 4.${80 + k}.0` : `openai-python/1.${50 + k}.0`],
+            tls: PY,
+            prompt: benchmarkPrompt,
+          },
+          T0 + HOUR,
+          12,
+          r,
+        ),
+      );
+    }
+    const report = run(byTime(lists));
+    const linked = report.campaigns
+      .map((c) => c.accounts.filter((a) => ids.includes(a)).length)
+      .reduce((m, n) => Math.max(m, n), 0);
+    return { report, linked };
+  }
+  it("links new accounts that send one runtime's user agents over another runtime's stack, and not the same ring without the forgery", () => {
+    for (const seed of [1, 2, 3]) {
+      const forged = ring(seed, true, 2);
+      assert.ok(forged.linked >= 4, `seed ${seed}: ${forged.linked} of 6 forging accounts in one campaign`);
+      const mismatch = forged.report.accounts
+        .filter((a) => a.account_id.startsWith("ring-"))
+        .every((a) => a.reasons.some((x) => x.id === "deception.ua_tls_mismatch"));
+      assert.ok(mismatch, `seed ${seed}: every forging account shows the mismatch`);
+      assert.equal(ring(seed, false, 2).linked, 0, `seed ${seed}: the same ring with Python user agents`);
+    }
+  });
+  it("does not count the forged stack between established accounts (a company's TLS-inspecting proxy looks the same)", () => {
+    for (const seed of [1, 2, 3]) {
+      assert.equal(ring(seed, true, 400).linked, 0, `seed ${seed}`);
+    }
+  });
+});

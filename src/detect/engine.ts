@@ -23,12 +23,13 @@ import { mix2 } from "./hash.js";
 import { type Bucket, KeyIndex, KeyType, type KeyTypeId, keyOfHash } from "./keys.js";
 import { type NetworkLookup, RUNTIMES, uaRuntime } from "./network.js";
 import { AccountProfile, SLOT_MS } from "./profile.js";
-import { type AccountEvidence, accountEvidence, individualVerdict } from "./scoring.js";
+import { type AccountEvidence, accountEvidence, individualVerdict, isRelayed } from "./scoring.js";
 import {
   asnKey,
   creationKey,
   creationWindow,
   emailKey,
+  forgedStackKey,
   joinsSignature,
   orgKey,
   paymentKey,
@@ -80,6 +81,7 @@ const MAX_PER_TYPE = 16;
 const DAY = 86_400_000;
 const rank = (v: Verdict) => VERDICT_ORDER.indexOf(v);
 const BROWSER = /^browser-/;
+const NO_JOIN = (): void => {};
 
 /** Share of an account's requests on a template key (system-prompt keys count as all requests). */
 /** What a judged cluster has gained since it was last judged (see `dueForJudging`). */
@@ -258,6 +260,8 @@ export class DetectionEngine {
    * Per TLS stack: the user agents seen over it (one count per account and user agent), browser or
    * not, and by the runtime their family implies (RUNTIMES; families that imply none are left out).
    */
+  /** Keys of forged stacks (signature.forgedStackKey): identity evidence in linkWeight. */
+  private readonly forgedKeys = new Set<number>();
   private readonly tlsStats = new Map<string, { browser: number; other: number; runtimes: Uint32Array }>();
   private dirty: number[] = [];
   /**
@@ -825,6 +829,11 @@ export class DetectionEngine {
         }
       }
     }
+    // A forged stack counts while the account keeps to one stack and one runtime off a relay: one
+    // that later claims several runtimes or a second stack, or turns out to be relayed, keeps the
+    // key but not its weight. It stays forged when the stack's statistics move (a ring that grows to
+    // 5 % of its stack's clients makes its own runtime look less rare; that hides nothing it did).
+    if (p.tlss.values.length !== 1) p.flags.forged = 0;
     if (p.tlss.values.length === 1) {
       const s = this.tlsStats.get(p.tlss.values[0]!);
       if (s && s.browser + s.other >= 20) {
@@ -837,14 +846,29 @@ export class DetectionEngine {
           if (rt >= 0) claimed |= 1 << rt;
         }
         const oneRuntime = claimed !== 0 && (claimed & (claimed - 1)) === 0;
+        if (!oneRuntime || isRelayed(p)) p.flags.forged = 0;
         let mismatch = 0;
+        let forged = false;
         for (const fam of p.uaFamilies.values) {
           const browser = BROWSER.test(fam);
           const share = (browser ? s.browser : s.other) / (s.browser + s.other);
           const foreign = !browser && oneRuntime && this.runtimeMismatch(s.runtimes, uaRuntime(fam));
           if (share < 0.1 || foreign) mismatch++;
+          if (foreign) forged = true;
         }
         p.flags.uaMismatch = mismatch > 0 ? mismatch / p.uaFamilies.values.length : 0;
+        // Accounts that forge the same runtime's user agent over the same stack share one tool: the
+        // stack with "a foreign runtime" is a key of its own, rare where the stack's own clients
+        // are the many. Behind a relay the stack is the relay's and the user agents its customers'
+        // (a relay's stack usually has no dominant runtime; quick seed 8's reseller relays over
+        // the Python stack most Python clients use)
+        if (forged && !isRelayed(p)) {
+          p.flags.forged = 1;
+          const tls = p.tlss.values[0]!;
+          const k = forgedStackKey(tls);
+          this.forgedKeys.add(k);
+          this.addKey(p, k, KeyType.tlsUa, `${tls}|(user agents of another runtime)`, NO_JOIN);
+        }
       }
     }
   }
@@ -923,6 +947,7 @@ export class DetectionEngine {
   private linkWeight(mine: Probe, p: AccountProfile, q: AccountProfile, npop: number, maxDf: number): number {
     const w = this.cfg.linkWeights;
     const best = this.best.fill(0);
+    let forged = 0;
     const mark = this.probeMarks;
     const ids = q.keyIds;
     for (let i = 0, n = q.keys.length; i < n; i++) {
@@ -937,12 +962,18 @@ export class DetectionEngine {
       let v = typeWeight(t, w) * Math.min(1, idf / this.cfg.idfFull);
       if (t === KeyType.template) v *= Math.min(1, Math.min(templateShare(p, k), templateShare(q, k)) / 0.3);
       // several rare shared stacks, prefixes or networks (a proxy pool, a UA pool) add up, to 3x the weight
-      if (t === KeyType.tlsUa || t === KeyType.prefix || t === KeyType.asn) {
+      if (t === KeyType.tlsUa && this.forgedKeys.has(k)) {
+        if (p.flags.forged && q.flags.forged)
+          forged = Math.max(forged, w.forgedStack * Math.min(1, idf / this.cfg.idfFull));
+      } else if (t === KeyType.tlsUa || t === KeyType.prefix || t === KeyType.asn) {
         best[t] = Math.min(3 * typeWeight(t, w), best[t]! + v);
       } else if (v > best[t]!) best[t] = v;
     }
+    // A forged stack is a ring's tooling; established accounts behind one TLS-terminating proxy (a
+    // company's inspection gateway forwards its users' user agents over its own stack) look the same
+    if (forged > 0 && (this.ageClass(p) === 2 || this.ageClass(q) === 2)) forged = 0;
     let identity = best[KeyType.template]! + best[KeyType.payment]! + best[KeyType.creation]!;
-    identity += best[KeyType.email]! + best[KeyType.org]!;
+    identity += best[KeyType.email]! + best[KeyType.org]! + forged;
     const j = p.sync.count >= MIN_SYNC_TOKENS && q.sync.count >= MIN_SYNC_TOKENS ? p.sync.jaccard(q.sync) : 0;
     if (j > 0.1) identity += w.sync * Math.min(1, (j - 0.1) / 0.4);
     let infra = best[KeyType.prefix]! + best[KeyType.asn]! + best[KeyType.tlsUa]!;
@@ -1069,6 +1100,7 @@ export class DetectionEngine {
       keyLabel: (k) => this.index.buckets.get(k)?.label ?? "",
       keyDf: (k) => this.index.buckets.get(k)?.df ?? 0,
       commonDf: this.cfg.maxKeyShare * this.npop(),
+      isForged: (k) => this.forgedKeys.has(k),
     };
   }
 
@@ -1274,9 +1306,11 @@ export class DetectionEngine {
       // card counts.
       if (freshRing && t === KeyType.payment && p.flags.paymentShared > 0 && p.flags.paymentSharedNew === 0)
         continue;
+      // (the only client-stack keys of a core are forged stacks; one counts while the account forges it)
+      if (t === KeyType.tlsUa && !p.flags.forged) continue;
       if (types & (1 << t)) continue;
       types |= 1 << t;
-      score += typeWeight(t, w);
+      score += t === KeyType.tlsUa ? w.forgedStack : typeWeight(t, w);
     }
     return score >= this.cfg.verdict.coreMatch;
   }

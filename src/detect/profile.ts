@@ -125,6 +125,11 @@ export class AccountProfile {
     creationBurst: 0,
     banCascade: 0,
     uaMismatch: 0,
+    /**
+     * 1 once the account was seen sending one runtime's user agents over a stack that runtime is
+     * never seen with, for as long as it keeps to that stack and runtime and is not relayed.
+     */
+    forged: 0,
     relay: 0,
   };
   // verdict state

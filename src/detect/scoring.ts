@@ -44,6 +44,17 @@ export interface AccountEvidence {
   reasons: Reason[];
 }
 
+/**
+ * Behind a multi-tenant relay: at least 3 requests, at least 80 % of them from hosting networks of
+ * at most two providers (ASNs), over 3+ /24 prefixes and one TLS stack (the relay's).
+ */
+export function isRelayed(p: AccountProfile): boolean {
+  const n = p.n;
+  return (
+    n >= 3 && p.netDatacenter / n >= 0.8 && p.tlss.size === 1 && p.asns.size <= 2 && p.prefixes.size >= 3
+  );
+}
+
 /** Computes an account's own evidence from its profile (cross-account flags included). */
 export function accountEvidence(
   p: AccountProfile,
@@ -244,7 +255,7 @@ export function accountEvidence(
   // four about the account: they count once, as their largest. A relay's traffic is judged as a
   // whole (campaigns.ts, the two-sample test), and its accounts by what they do and who they are
   // (cards, creation bursts, content).
-  const relayed = n >= 3 && p.netDatacenter / n >= 0.8 && p.tlss.size === 1 && asns <= 2 && pfx >= 3;
+  const relayed = isRelayed(p);
   if (relayed && relaySum > relayMax) {
     const v = relayMax - relaySum;
     deception += v;

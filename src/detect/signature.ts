@@ -12,6 +12,8 @@ export const prefixKey = (prefix: string): number => keyOfString(KeyType.prefix,
 export const asnKey = (asn: number): number => keyOfString(KeyType.asn, String(asn));
 export const tlsUaKey = (tls: string, userAgent: string): number =>
   keyOfString(KeyType.tlsUa, `${tls}|${userAgent}`);
+/** The key of a TLS stack over which an account sends user agents of a runtime that stack is never seen with. */
+export const forgedStackKey = (tls: string): number => tlsUaKey(tls, "\u0000forged-runtime");
 export const paymentKey = (fingerprint: string): number => keyOfString(KeyType.payment, fingerprint);
 /** Creation-time bucket of an account (`creationWindowMin` wide). */
 export const creationWindow = (createdMs: number, windowMin: number): number =>
