@@ -81,7 +81,8 @@ export const DetectorConfigSchema = z
         /**
          * Both accounts send, over one TLS stack, user agents of a runtime that stack is never seen
          * with (engine.runtimeMismatch): the same forged client identity, counted as identity
-         * evidence (a shared tool), not as infrastructure.
+         * evidence (a shared tool), not as infrastructure, between accounts new at their first
+         * request (freshDays).
          */
         forgedStack: num(0.6),
         /** Both accounts rotate over 4+ ASNs and mostly the same ones (a shared proxy footprint). */

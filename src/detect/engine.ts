@@ -256,12 +256,12 @@ export class DetectionEngine {
   private readonly modelFirstSeen = new Map<string, number>();
   private readonly restricted: Set<string>;
   private readonly abused: Set<string>;
+  /** Keys of forged stacks (signature.forgedStackKey): identity evidence in linkWeight and campaign cores. */
+  private readonly forgedKeys = new Set<number>();
   /**
    * Per TLS stack: the user agents seen over it (one count per account and user agent), browser or
    * not, and by the runtime their family implies (RUNTIMES; families that imply none are left out).
    */
-  /** Keys of forged stacks (signature.forgedStackKey): identity evidence in linkWeight. */
-  private readonly forgedKeys = new Set<number>();
   private readonly tlsStats = new Map<string, { browser: number; other: number; runtimes: Uint32Array }>();
   private dirty: number[] = [];
   /**
@@ -860,8 +860,9 @@ export class DetectionEngine {
         // Accounts that forge the same runtime's user agent over the same stack share one tool: the
         // stack with "a foreign runtime" is a key of its own, rare where the stack's own clients
         // are the many. Behind a relay the stack is the relay's and the user agents its customers'
-        // (a relay's stack usually has no dominant runtime; quick seed 8's reseller relays over
-        // the Python stack most Python clients use)
+        // (a relay's stack usually has no dominant runtime; where it has one — quick seed 8's
+        // reseller relays over the Python stack most Python clients use — its customers soon claim
+        // several runtimes, and established accounts never count the key: linkWeight)
         if (forged && !isRelayed(p)) {
           p.flags.forged = 1;
           const tls = p.tlss.values[0]!;
@@ -969,9 +970,10 @@ export class DetectionEngine {
         best[t] = Math.min(3 * typeWeight(t, w), best[t]! + v);
       } else if (v > best[t]!) best[t] = v;
     }
-    // A forged stack is a ring's tooling; established accounts behind one TLS-terminating proxy (a
-    // company's inspection gateway forwards its users' user agents over its own stack) look the same
-    if (forged > 0 && (this.ageClass(p) === 2 || this.ageClass(q) === 2)) forged = 0;
+    // A forged stack is a ring's tooling, and counts between new accounts only: older accounts
+    // behind one TLS-terminating proxy (a company's inspection gateway forwards its users' user
+    // agents over its own stack, and so does a relay) look the same
+    if (forged > 0 && (this.ageClass(p) !== 0 || this.ageClass(q) !== 0)) forged = 0;
     let identity = best[KeyType.template]! + best[KeyType.payment]! + best[KeyType.creation]!;
     identity += best[KeyType.email]! + best[KeyType.org]! + forged;
     const j = p.sync.count >= MIN_SYNC_TOKENS && q.sync.count >= MIN_SYNC_TOKENS ? p.sync.jaccard(q.sync) : 0;
@@ -1306,8 +1308,9 @@ export class DetectionEngine {
       // card counts.
       if (freshRing && t === KeyType.payment && p.flags.paymentShared > 0 && p.flags.paymentSharedNew === 0)
         continue;
-      // (the only client-stack keys of a core are forged stacks; one counts while the account forges it)
-      if (t === KeyType.tlsUa && !p.flags.forged) continue;
+      // (the only client-stack keys of a core are forged stacks; one counts for a new account that
+      // still forges it, as for links)
+      if (t === KeyType.tlsUa && (!p.flags.forged || this.ageClass(p) !== 0)) continue;
       if (types & (1 << t)) continue;
       types |= 1 << t;
       score += t === KeyType.tlsUa ? w.forgedStack : typeWeight(t, w);
