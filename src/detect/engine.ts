@@ -846,7 +846,8 @@ export class DetectionEngine {
           if (rt >= 0) claimed |= 1 << rt;
         }
         const oneRuntime = claimed !== 0 && (claimed & (claimed - 1)) === 0;
-        if (!oneRuntime || isRelayed(p)) p.flags.forged = 0;
+        const relayed = isRelayed(p);
+        if (!oneRuntime || relayed) p.flags.forged = 0;
         let mismatch = 0;
         let forged = false;
         for (const fam of p.uaFamilies.values) {
@@ -863,7 +864,7 @@ export class DetectionEngine {
         // (a relay's stack usually has no dominant runtime; where it has one — quick seed 8's
         // reseller relays over the Python stack most Python clients use — its customers soon claim
         // several runtimes, and established accounts never count the key: linkWeight)
-        if (forged && !isRelayed(p)) {
+        if (forged && !relayed) {
           p.flags.forged = 1;
           const tls = p.tlss.values[0]!;
           const k = forgedStackKey(tls);
