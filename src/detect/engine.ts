@@ -863,7 +863,7 @@ export class DetectionEngine {
         // are the many. Behind a relay the stack is the relay's and the user agents its customers'
         // (a relay's stack usually has no dominant runtime; where it has one — quick seed 8's
         // reseller relays over the Python stack most Python clients use — its customers soon claim
-        // several runtimes, and established accounts never count the key: linkWeight)
+        // several runtimes, and only accounts new at their first request count the key: linkWeight)
         if (forged && !relayed) {
           p.flags.forged = 1;
           const tls = p.tlss.values[0]!;
