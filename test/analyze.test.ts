@@ -15,6 +15,7 @@ import {
   rng,
   T0,
 } from "../src/detect/fixtures.js";
+import { parseIgnoredFields } from "../src/events/ignore.js";
 
 function writeLog(): string {
   const r = rng(3);
@@ -132,5 +133,59 @@ describe("analyze with feature workers", () => {
       analyzeLog(writeLog(), { asn: false, strict: true, workers: 2, blockBytes: 256 }),
       /line 3: invalid_json/,
     );
+  });
+});
+
+describe("analyze --ignore (field ablation)", () => {
+  type Report = {
+    accounts: { account_id: string; reasons: { id: string }[] }[];
+    input: Record<string, unknown>;
+  };
+  const reasonIds = (r: Report): Set<string> =>
+    new Set(r.accounts.flatMap((a) => a.reasons.map((x) => x.id)));
+
+  it("reads the log as if it lacked the fields, with or without workers, and says so in the report", async () => {
+    const r = rng(5);
+    const lists = [
+      ...legitAccounts(20, r).map((a) => accountEvents(a, T0, 30, r)),
+      ...hydraAccounts(12, r).map((a) => accountEvents(a, T0 + 600_000, 60, r)),
+    ];
+    const dir = mkdtempSync(join(tmpdir(), "dg-analyze-ignore-"));
+    const path = join(dir, "log.jsonl");
+    writeFileSync(
+      path,
+      `${byTime(lists)
+        .map((e) => JSON.stringify(e))
+        .join("\n")}\n`,
+    );
+    const full = (await analyzeLog(path, { asn: false, workers: 0 })) as Report;
+    const dropped = ["account.created_at", "account.payment_fingerprint"] as const;
+    const blind = (await analyzeLog(path, { asn: false, workers: 0, ignore: dropped })) as Report;
+    // the fixture carries age and card evidence, so these can fail
+    for (const id of ["deception.fresh_account", "trust.established", "deception.payment_reuse"]) {
+      assert.ok(reasonIds(full).has(id), `${id} with every field`);
+      assert.ok(!reasonIds(blind).has(id), `${id} without creation times and cards`);
+    }
+    assert.deepEqual(blind.input.ignored_fields, [...dropped]);
+    assert.equal(full.input.ignored_fields, undefined);
+    assert.equal(blind.input.events, full.input.events, "no line is lost");
+    const withWorker = (await analyzeLog(path, { asn: false, workers: 1, ignore: dropped })) as Report;
+    assert.deepEqual(
+      { ...withWorker, input: { ...withWorker.input, seconds: 0 } },
+      {
+        ...blind,
+        input: { ...blind.input, seconds: 0 },
+      },
+    );
+  });
+
+  it("accepts only optional fields of the interchange format", () => {
+    assert.deepEqual(parseIgnoredFields(" account.created_at,client.tls_fingerprint,account.created_at,"), [
+      "account.created_at",
+      "client.tls_fingerprint",
+    ]);
+    for (const bad of ["account.bogus", "account_id", "time", "request", "client.tls"]) {
+      assert.throws(() => parseIgnoredFields(bad), ConfigError, bad);
+    }
   });
 });

@@ -4,6 +4,7 @@
  */
 import { extractFeatures, type RequestFeatures } from "../detect/features.js";
 import type { NetworkLookup } from "../detect/network.js";
+import { dropFields, type IgnorableField } from "../events/ignore.js";
 import type { LineProblem } from "../events/parse.js";
 import { decodeLine } from "../events/reader.js";
 
@@ -25,9 +26,14 @@ export interface ChunkFeatures {
 
 /**
  * `bytes` holds whole lines: every line ends with "\n" except perhaps the last one of the file.
- * A trailing empty segment (after the final "\n") is not a line.
+ * A trailing empty segment (after the final "\n") is not a line. `ignore` lists optional fields read
+ * as absent (analyze --ignore).
  */
-export function processChunk(bytes: Uint8Array, lookup: NetworkLookup | null): ChunkFeatures {
+export function processChunk(
+  bytes: Uint8Array,
+  lookup: NetworkLookup | null,
+  ignore: readonly IgnorableField[] = [],
+): ChunkFeatures {
   const out: ChunkFeatures = { lines: 0, features: [], featureLines: [], problems: [] };
   let start = 0;
   while (start < bytes.length) {
@@ -38,6 +44,7 @@ export function processChunk(bytes: Uint8Array, lookup: NetworkLookup | null): C
     start = nl + 1;
     if (!item) continue;
     if (item.event) {
+      if (ignore.length > 0) dropFields(item.event, ignore);
       out.features.push(extractFeatures(item.event, lookup));
       out.featureLines.push(line);
     } else {

@@ -11,6 +11,7 @@ import { createGunzip } from "node:zlib";
 import { decodeFeatures } from "../detect/feature-codec.js";
 import type { RequestFeatures } from "../detect/features.js";
 import type { NetworkLookup } from "../detect/network.js";
+import type { IgnorableField } from "../events/ignore.js";
 import { type ChunkProblem, processChunk } from "./chunk.js";
 import type { FeatureWorkerOptions, FeatureWorkerReply, FeatureWorkerRequest } from "./feature-worker.js";
 
@@ -31,6 +32,8 @@ export interface ReadFeaturesOptions {
   lookup?: NetworkLookup | null;
   /** Bytes per block handed to a worker (default 1 MiB; whole lines, so a longer line makes a longer block). */
   blockBytes?: number | undefined;
+  /** Optional fields read as absent (analyze --ignore). */
+  ignore?: readonly IgnorableField[] | undefined;
 }
 
 /** Splits a byte stream into blocks of whole lines; the last block may lack its final newline. */
@@ -73,7 +76,7 @@ export async function* readFeatures(path: string, opts: ReadFeaturesOptions): As
   let base = 0;
   if (opts.workers <= 0) {
     for await (const block of lineBlocks(path, blockBytes)) {
-      const r = processChunk(block, opts.lookup ?? null);
+      const r = processChunk(block, opts.lookup ?? null, opts.ignore ?? []);
       yield {
         features: r.features,
         lines: r.featureLines.map((l) => l + base),
@@ -84,7 +87,7 @@ export async function* readFeatures(path: string, opts: ReadFeaturesOptions): As
     return;
   }
 
-  const workerData: FeatureWorkerOptions = { asn: opts.asn };
+  const workerData: FeatureWorkerOptions = { asn: opts.asn, ignore: [...(opts.ignore ?? [])] };
   const url = new URL("./feature-worker.js", import.meta.url);
   const workers = Array.from({ length: opts.workers }, () => new Worker(url, { workerData }));
   const waiting = new Map<number, { resolve: (r: FeatureWorkerReply) => void; reject: (e: Error) => void }>();

@@ -4,11 +4,14 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { encodeFeatures, type FeatureColumns } from "../detect/feature-codec.js";
+import type { IgnorableField } from "../events/ignore.js";
 import { loadAsnTable } from "./asn.js";
 import { type ChunkProblem, processChunk } from "./chunk.js";
 
 export interface FeatureWorkerOptions {
   asn: boolean;
+  /** Optional fields read as absent (analyze --ignore). */
+  ignore: IgnorableField[];
 }
 
 export interface FeatureWorkerRequest {
@@ -33,7 +36,7 @@ const lookup = opts.asn ? loadAsnTable() : null;
 
 port.on("message", (msg: FeatureWorkerRequest) => {
   try {
-    const r = processChunk(msg.bytes, lookup);
+    const r = processChunk(msg.bytes, lookup, opts.ignore);
     const cols = encodeFeatures(r.features);
     const featureLines = Uint32Array.from(r.featureLines);
     const reply: FeatureWorkerReply = {

@@ -11,6 +11,7 @@ import { ConfigError } from "../../core/errors.js";
 import { type DetectorConfig, defaultConfig, parseDetectorConfig } from "../../detect/config.js";
 import { DetectionEngine } from "../../detect/engine.js";
 import type { RequestFeatures } from "../../detect/features.js";
+import { type IgnorableField, parseIgnoredFields } from "../../events/ignore.js";
 import type { Register } from "./index.js";
 
 interface Options {
@@ -20,6 +21,7 @@ interface Options {
   asn: boolean;
   reorderMs: string;
   workers: string;
+  ignore?: string;
   quiet?: boolean;
 }
 
@@ -59,6 +61,8 @@ export async function analyzeLog(
     workers?: number;
     /** Bytes per block of lines handed to a worker (tests use small blocks). */
     blockBytes?: number;
+    /** Optional fields read as absent (field ablation; recorded in the report's input). */
+    ignore?: readonly IgnorableField[];
   },
 ): Promise<Record<string, unknown>> {
   if (!existsSync(path)) throw new ConfigError(`no such log: ${path}`);
@@ -106,7 +110,13 @@ export async function analyzeLog(
       }
     }
   };
-  for await (const batch of readFeatures(path, { workers, asn, lookup, blockBytes: opts.blockBytes })) {
+  for await (const batch of readFeatures(path, {
+    workers,
+    asn,
+    lookup,
+    blockBytes: opts.blockBytes,
+    ignore: opts.ignore,
+  })) {
     // features and problem lines, merged back into file order
     const { features, lines: at, problems: bad } = batch;
     let b = 0;
@@ -143,6 +153,7 @@ export async function analyzeLog(
       problem_lines: problemCount,
       problems_by_kind: byKind,
       problems,
+      ...(opts.ignore && opts.ignore.length > 0 ? { ignored_fields: [...opts.ignore] } : {}),
       seconds: Math.round(seconds * 1000) / 1000,
     },
   };
@@ -167,6 +178,10 @@ export const register: Register = (program) => {
       "threads that parse lines and extract features beside the engine's (0: none)",
       String(defaultWorkers()),
     )
+    .option(
+      "--ignore <fields>",
+      "read the log as if it lacked these optional fields (comma-separated, e.g. account.created_at,client.tls_fingerprint): what the detector owes to each",
+    )
     .option("--quiet", "no progress on stderr")
     .action(async (log: string, opts: Options) => {
       const workers = Number(opts.workers);
@@ -175,6 +190,7 @@ export const register: Register = (program) => {
       const reorderMs = Number(opts.reorderMs);
       if (!Number.isFinite(reorderMs) || reorderMs < 0)
         throw new ConfigError("--reorder-ms must be a non-negative number");
+      const ignore = opts.ignore !== undefined ? parseIgnoredFields(opts.ignore) : [];
       const report = await analyzeLog(log, {
         config: loadConfig(opts.config),
         strict: opts.strict ?? false,
@@ -182,6 +198,7 @@ export const register: Register = (program) => {
         reorderMs,
         progress: !opts.quiet,
         workers,
+        ignore,
       });
       const text = JSON.stringify(report);
       if (opts.out) writeFileSync(opts.out, text);
