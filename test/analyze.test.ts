@@ -189,3 +189,34 @@ describe("analyze --ignore (field ablation)", () => {
     }
   });
 });
+
+describe("analyze field coverage", () => {
+  it("reports the share of events carrying each evidence field and warns about missing ones", async () => {
+    const r = rng(9);
+    const lists = legitAccounts(6, r).map((a) => accountEvents(a, T0, 20, r));
+    const dir = mkdtempSync(join(tmpdir(), "dg-analyze-cov-"));
+    const path = join(dir, "log.jsonl");
+    // every other event of the log lacks its creation time; none lacks its card
+    const lines = byTime(lists).map((e, i) => {
+      if (i % 2 === 1 && e.account) e.account = { ...e.account, created_at: null };
+      return JSON.stringify(e);
+    });
+    writeFileSync(path, `${lines.join("\n")}\n`);
+    type Input = { field_coverage: Record<string, number>; warnings: string[] };
+    const full = (await analyzeLog(path, { asn: false, workers: 0 })) as { input: Input };
+    assert.equal(full.input.field_coverage["account.created_at"], 0.5);
+    assert.equal(full.input.field_coverage["account.payment_fingerprint"], 1);
+    assert.ok(!full.input.warnings.some((w) => w.startsWith("account.")), full.input.warnings.join("; "));
+    const blind = (await analyzeLog(path, {
+      asn: false,
+      workers: 0,
+      ignore: ["account.created_at", "client.tls_fingerprint"],
+    })) as { input: Input };
+    assert.equal(blind.input.field_coverage["account.created_at"], 0);
+    assert.equal(blind.input.field_coverage["client.tls_fingerprint"], 0);
+    assert.deepEqual(
+      blind.input.warnings.map((w) => w.split(" ")[0]),
+      ["account.created_at", "client.tls_fingerprint"],
+    );
+  });
+});

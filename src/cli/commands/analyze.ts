@@ -25,6 +25,52 @@ interface Options {
   quiet?: boolean;
 }
 
+/**
+ * Optional fields the detector's evidence rests on, how to tell a request carries one, and what a
+ * log without it loses (measured by field ablation: docs/detector.md, "What the detector needs from
+ * the log").
+ */
+const EVIDENCE_FIELDS: readonly { field: string; has: (f: RequestFeatures) => boolean; without: string }[] = [
+  {
+    field: "account.created_at",
+    has: (f) => !Number.isNaN(f.createdMs),
+    without:
+      "account age is unknown, so a ring of new accounts cannot be told from aged ones (on the simulator's presets the hydra is no longer caught)",
+  },
+  {
+    field: "account.payment_fingerprint",
+    has: (f) => f.payment !== "",
+    without: "shared cards cannot link accounts (rings are enforced later)",
+  },
+  {
+    field: "account.verified",
+    has: (f) => f.verified !== null,
+    without: "verification earns no trust and its absence no suspicion",
+  },
+  {
+    field: "client.ip",
+    has: (f) => f.ip !== "",
+    without: "no network evidence (prefixes, ASNs, proxy footprints, relays)",
+  },
+  {
+    field: "client.user_agent",
+    has: (f) => f.userAgent !== "",
+    without: "client rotation and forged client stacks are invisible",
+  },
+  {
+    field: "client.tls_fingerprint",
+    has: (f) => f.tls !== "",
+    without: "user agents cannot be checked against their TLS stack",
+  },
+  {
+    field: "client.country",
+    has: (f) => f.country !== "",
+    without: "no geo hops or restricted-region evidence",
+  },
+];
+/** Share of events under which a field counts as missing from the log (a warning names it). */
+const FIELD_WARN_SHARE = 0.5;
+
 interface Problem {
   line: number;
   problem: string;
@@ -86,6 +132,7 @@ export async function analyzeLog(
     if (problems.length < 100) problems.push(p);
     if (opts.strict) throw new ConfigError(`line ${p.line}: ${p.problem}: ${p.detail} (--strict)`);
   };
+  const carried = new Array<number>(EVIDENCE_FIELDS.length).fill(0);
   const ingest = (f: RequestFeatures, line: number) => {
     if (f.timeMs < latest - reorder) {
       note({
@@ -98,6 +145,7 @@ export async function analyzeLog(
     if (f.timeMs > latest) latest = f.timeMs;
     engine.ingestFeatures(f);
     events++;
+    for (let i = 0; i < EVIDENCE_FIELDS.length; i++) if (EVIDENCE_FIELDS[i]!.has(f)) carried[i]!++;
     if (opts.progress && (events & 0xffff) === 0) {
       const now = Date.now();
       if (now - lastProgress >= 2000) {
@@ -134,6 +182,16 @@ export async function analyzeLog(
   engine.flush();
   const seconds = (Date.now() - started) / 1000;
   const report = engine.report();
+  const coverage: Record<string, number> = {};
+  const warnings: string[] = [];
+  for (let i = 0; i < EVIDENCE_FIELDS.length; i++) {
+    const { field, without } = EVIDENCE_FIELDS[i]!;
+    const share = events > 0 ? carried[i]! / events : 0;
+    coverage[field] = Math.round(share * 1000) / 1000;
+    if (events > 0 && share < FIELD_WARN_SHARE)
+      warnings.push(`${field} is on ${(share * 100).toFixed(1)} % of events: ${without}`);
+  }
+
   if (opts.progress) {
     process.stderr.write(
       `analyze: done: ${events} events in ${seconds.toFixed(1)} s (${Math.round(events / Math.max(seconds, 1e-3))} events/s), ` +
@@ -154,6 +212,8 @@ export async function analyzeLog(
       problems_by_kind: byKind,
       problems,
       ...(opts.ignore && opts.ignore.length > 0 ? { ignored_fields: [...opts.ignore] } : {}),
+      field_coverage: coverage,
+      warnings,
       seconds: Math.round(seconds * 1000) / 1000,
     },
   };
@@ -200,6 +260,9 @@ export const register: Register = (program) => {
         workers,
         ignore,
       });
+      // not progress: said even under --quiet
+      for (const w of (report.input as { warnings: string[] }).warnings)
+        process.stderr.write(`analyze: warning: ${w}\n`);
       const text = JSON.stringify(report);
       if (opts.out) writeFileSync(opts.out, text);
       else process.stdout.write(`${text}\n`);
