@@ -64,8 +64,20 @@ export interface Assessment {
 }
 
 const MAX_SAMPLE = 200;
-/** Distinct (template, window) tokens an account needs before its synchrony is measured. */
+/** (template, window) tokens an account needs before its synchrony is measured. */
 export const MIN_SYNC_TOKENS = 6;
+/**
+ * Time windows those tokens must span: synchrony is acting together again and again, not once. In
+ * one window, accounts sending the same popular templates look alike whatever their timing: on the
+ * full preset (seed 7) eleven developers and organisation members who opened the log with a popular
+ * system prompt were "synchronised" (Jaccard 1) at its first minute and their cluster throttled.
+ */
+export const MIN_SYNC_WINDOWS = 3;
+
+/** Whether an account's synchrony signature holds enough to be compared. */
+export function syncMeasured(p: AccountProfile): boolean {
+  return p.sync.count >= MIN_SYNC_TOKENS && p.syncWindows >= MIN_SYNC_WINDOWS;
+}
 
 /** Judges a cluster. `window` carries the test window between passes and is updated in place. */
 export function assessCluster(
@@ -178,7 +190,7 @@ export function assessCluster(
   for (let i = 0; i + 1 < m && syncPairs < 64; i++) {
     const a = sample[i]!.sync;
     const b = sample[i + 1]!.sync;
-    if (a.count < MIN_SYNC_TOKENS || b.count < MIN_SYNC_TOKENS) continue;
+    if (!syncMeasured(sample[i]!) || !syncMeasured(sample[i + 1]!)) continue;
     syncSum += a.jaccard(b);
     syncPairs++;
   }

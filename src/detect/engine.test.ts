@@ -1455,3 +1455,46 @@ describe("a forged client stack links a ring", () => {
     }
   });
 });
+
+describe("synchrony", () => {
+  /**
+   * Six customers of distinct identities (aged, verified, their own cards and networks) who send
+   * the same two prompt templates, in step, every five seconds from the log's first second.
+   */
+  function lockstep(seconds: number): ExchangeEvent[] {
+    const r = rng(21);
+    const templates = [
+      (q: () => number) =>
+        `Convert ${Math.floor(q() * 100)} degrees Celsius to Fahrenheit and show the formula.`,
+      benchmarkPrompt,
+    ];
+    const accounts = legitAccounts(6, r).map((a) => {
+      let i = 0;
+      return { ...a, every: 5, jitter: 0.1, prompt: (q: () => number) => templates[i++ % 2]!(q) };
+    });
+    return byTime(accounts.map((a) => accountEvents(a, T0, Math.floor(seconds / 5), r)));
+  }
+  function campaignDecisions(events: ExchangeEvent[]) {
+    const engine = new DetectionEngine();
+    const out = events.flatMap((e) => engine.ingest(e));
+    out.push(...engine.flush());
+    return out.filter((d) => d.scope === "campaign");
+  }
+
+  it("is not measured within one time window: accounts opening a log with the same templates are not throttled", () => {
+    const decisions = campaignDecisions(lockstep(50));
+    assert.deepEqual(
+      decisions.filter((d) => isEnforced(d.verdict)).map((d) => [d.id, d.verdict]),
+      [],
+    );
+    assert.ok(!decisions.some((d) => d.reasons.some((x) => x.id === "campaign.synchronised")));
+  });
+
+  it("is measured once the accounts have acted together in three windows", () => {
+    const decisions = campaignDecisions(lockstep(40 * 60));
+    assert.ok(
+      decisions.some((d) => d.reasons.some((x) => x.id === "campaign.synchronised")),
+      "the same accounts in step for 40 minutes are synchronised",
+    );
+  });
+});

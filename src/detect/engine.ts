@@ -12,7 +12,7 @@ import {
   type Assessment,
   assessCluster,
   type CampaignContext,
-  MIN_SYNC_TOKENS,
+  syncMeasured,
   type WindowState,
 } from "./campaigns.js";
 import { CAP_COUNT } from "./capabilities.js";
@@ -421,10 +421,19 @@ export class DetectionEngine {
     if (shared) {
       p.sharedTemplate++;
       const win = Math.floor(f.timeMs / (this.cfg.syncWindowMin * 60_000));
+      if (win !== p.lastSyncWindow) {
+        p.lastSyncWindow = win;
+        p.syncWindows++;
+      }
       const token = mix2(f.headKey ^ f.tailKey, win);
       if (token !== p.lastSyncToken) {
         p.lastSyncToken = token;
         p.sync.add(token);
+      }
+      // its synchrony can now be compared: link it again, though its keys did not change
+      if (!p.syncLinked && syncMeasured(p)) {
+        p.syncLinked = true;
+        this.markDirty(p.index);
       }
     }
     const last = p.last;
@@ -977,7 +986,7 @@ export class DetectionEngine {
     if (forged > 0 && (this.ageClass(p) !== 0 || this.ageClass(q) !== 0)) forged = 0;
     let identity = best[KeyType.template]! + best[KeyType.payment]! + best[KeyType.creation]!;
     identity += best[KeyType.email]! + best[KeyType.org]! + forged;
-    const j = p.sync.count >= MIN_SYNC_TOKENS && q.sync.count >= MIN_SYNC_TOKENS ? p.sync.jaccard(q.sync) : 0;
+    const j = syncMeasured(p) && syncMeasured(q) ? p.sync.jaccard(q.sync) : 0;
     if (j > 0.1) identity += w.sync * Math.min(1, (j - 0.1) / 0.4);
     let infra = best[KeyType.prefix]! + best[KeyType.asn]! + best[KeyType.tlsUa]!;
     // Both rotate over many networks or prefixes, and over the same ones: one proxy pool.

@@ -111,6 +111,11 @@ export class AccountProfile {
     orgId: null as string | null,
   };
   lastSyncToken = 0;
+  /** Distinct time windows of the synchrony tokens (counted as the window changes), and the last one. */
+  syncWindows = 0;
+  lastSyncWindow = -1;
+  /** Whether the account was queued for linking once its synchrony became measurable. */
+  syncLinked = false;
   /** Reasons at the moment the account was first enforced. */
   flagReasons: import("../events/report.js").Reason[] | null = null;
   /** Set by cross-account passes. */
