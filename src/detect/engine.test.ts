@@ -390,6 +390,27 @@ describe("DetectionEngine on fixtures", () => {
     }
   });
 
+  it("dates a campaign by the accounts it names, not by the network neighbours in its cluster", () => {
+    // the VPN's customers are on its exits from the log's start, an hour before the hydra
+    const { report } = hydraOnVpn(13, (a) => ({
+      ...a,
+      verified: true,
+      system: HYDRA_SYSTEM,
+      prompt: hydraPrompt,
+      every: 240,
+    }));
+    const campaign = report.campaigns.find((c) => c.accounts.some((id) => id.startsWith("hydra-")));
+    assert.ok(campaign);
+    assert.ok(campaign.accounts.every((id) => id.startsWith("hydra-")));
+    assert.ok(Date.parse(campaign.first_seen) >= T0 + HOUR, `first seen ${campaign.first_seen}`);
+    const flagged = report.accounts
+      .filter((a) => campaign.accounts.includes(a.account_id) && a.first_flagged_at !== null)
+      .map((a) => Date.parse(a.first_flagged_at!));
+    assert.ok(flagged.length > 0);
+    assert.ok(campaign.detected_at !== null);
+    assert.ok(Date.parse(campaign.detected_at) <= Math.min(...flagged), `detected ${campaign.detected_at}`);
+  });
+
   it("does not pass a proxy-pool campaign's block to new, unverified VPN users who deceive nothing", () => {
     // The same hydra on a VPN's exits, and new free-tier customers of the VPN (ten days old, not
     // verified, honest SDK, their own prompts): new identity and a VPN are priors, not deception.

@@ -1469,11 +1469,22 @@ export class DetectionEngine {
             ...a.reasons,
           ]
         : a.reasons;
+      // Times of the accounts it names: a campaign split off a cluster, or one that kept an older
+      // cluster's id, also counted accounts that share only its network (VPN users seen at the
+      // log's first second) and was enforced under its parent's id before (full preset, seed 7).
+      const members = campaignMembers.get(c.id) ?? [];
+      let firstSeen = Number.POSITIVE_INFINITY;
+      let detected = c.detectedMs || Number.POSITIVE_INFINITY;
+      for (const m of members) {
+        const p = this.profiles[m]!;
+        if (p.firstMs < firstSeen) firstSeen = p.firstMs;
+        if (p.firstFlaggedMs && p.firstFlaggedMs < detected) detected = p.firstFlaggedMs;
+      }
       campaigns.push({
         id: c.id,
-        accounts: (campaignMembers.get(c.id) ?? []).map((m) => this.profiles[m]!.id),
-        first_seen: new Date(c.firstSeenMs).toISOString(),
-        detected_at: iso(c.detectedMs),
+        accounts: members.map((m) => this.profiles[m]!.id),
+        first_seen: new Date(Number.isFinite(firstSeen) ? firstSeen : c.firstSeenMs).toISOString(),
+        detected_at: Number.isFinite(detected) ? iso(detected) : null,
         exchanges: a.exchanges,
         capabilities: a.capabilities,
         indicators: a.indicators,

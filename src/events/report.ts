@@ -40,7 +40,9 @@ export interface AccountVerdict {
 export interface CampaignReport {
   id: string;
   accounts: string[];
+  /** Event time of the first request of any of its accounts. */
   first_seen: string;
+  /** Event time at which it, or any of its accounts, was first enforced (throttle or block); null if never. */
   detected_at: string | null;
   exchanges: number;
   capabilities: string[];
