@@ -935,6 +935,49 @@ describe("ban cascades", () => {
   });
 });
 
+describe("creation times", () => {
+  /**
+   * Six new, unverified accounts paying with one card, made over ten minutes around 14:30 (the
+   * half-hour grid puts three on each side), each on its own network with its own SDK build and
+   * its own prompts: the card and the creation time are all they share.
+   */
+  function ring(card: (k: number) => string) {
+    const r = rng(31);
+    const boundary = Date.parse("2026-01-31T14:30:00.000Z");
+    const accounts = legitAccounts(6, r).map((a, k) => ({
+      ...a,
+      id: `ring-${k}`,
+      org: null,
+      createdAt: new Date(boundary + (k - 3) * 100_000 + 30_000).toISOString(),
+      verified: false,
+      payment: card(k),
+      email: `ring${k}.example`,
+      tier: "free",
+      every: 30,
+      jitter: 0.5,
+    }));
+    return run(
+      byTime([
+        ...legitAccounts(600, r).map((a) => accountEvents(a, T0, 10, r)),
+        ...accounts.map((a) => accountEvents(a, T0 + HOUR, 60, r)),
+      ]),
+    );
+  }
+  const campaignsOf = (report: ReturnType<typeof run>) =>
+    new Set(report.accounts.filter((a) => a.account_id.startsWith("ring-")).map((a) => a.campaign_id));
+
+  it("link accounts paid with one card and made minutes apart across a half-hour boundary", () => {
+    const ids = campaignsOf(ring(() => "pay-ring"));
+    assert.equal(ids.size, 1, `one campaign, not one per half hour: ${[...ids].join(", ")}`);
+    assert.ok(!ids.has(null));
+  });
+
+  it("do not link accounts made minutes apart that share nothing else", () => {
+    const ids = campaignsOf(ring((k) => `pay-own-${k}`));
+    assert.deepEqual([...ids], [null]);
+  });
+});
+
 describe("creation bursts", () => {
   /** A hydra of 20 accounts created within minutes on one TLS stack, and one customer made in the same half hour. */
   function burstWithBystander(bystanderTls: string) {

@@ -984,6 +984,16 @@ export class DetectionEngine {
     // behind one TLS-terminating proxy (a company's inspection gateway forwards its users' user
     // agents over its own stack, and so does a relay) look the same
     if (forged > 0 && (this.ageClass(p) !== 0 || this.ageClass(q) !== 0)) forged = 0;
+    // Paid with one card and created within one window's width of each other across a window
+    // boundary (the half-hour grid splits a quarter-hour burst about half the time): the same
+    // evidence as a shared window. Without the card, nearness in time says less than the window
+    // (a relay's new customer made beside a hydra's burst was linked to it: quick seed 6)
+    if (
+      best[KeyType.creation] === 0 &&
+      best[KeyType.payment]! > 0 &&
+      Math.abs(p.createdMs - q.createdMs) < this.cfg.creationWindowMin * 60_000
+    )
+      best[KeyType.creation] = typeWeight(KeyType.creation, w);
     let identity = best[KeyType.template]! + best[KeyType.payment]! + best[KeyType.creation]!;
     identity += best[KeyType.email]! + best[KeyType.org]! + forged;
     const j = syncMeasured(p) && syncMeasured(q) ? p.sync.jaccard(q.sync) : 0;
