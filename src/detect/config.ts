@@ -18,7 +18,10 @@ export const DetectorConfigSchema = z
     freshDays: num(14),
     /** Account older than this many days at first use earns trust. */
     establishedDays: num(180),
-    /** Account creation times are bucketed into windows of this many minutes to find creation bursts. */
+    /**
+     * Account creation times are bucketed into windows of this many minutes to find creation bursts;
+     * two accounts paid with one card and created less than this apart count as sharing a window.
+     */
     creationWindowMin: num(30),
     /**
      * Accounts created in one window that make a burst whatever the windows around it; also the
