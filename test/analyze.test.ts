@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { gzipSync } from "node:zlib";
@@ -16,6 +15,7 @@ import {
   T0,
 } from "../src/detect/fixtures.js";
 import { parseIgnoredFields } from "../src/events/ignore.js";
+import { tempDir } from "./helpers/tmp.js";
 
 function writeLog(): string {
   const r = rng(3);
@@ -31,7 +31,7 @@ function writeLog(): string {
     JSON.stringify({ ...events[4], time: new Date(T0 - 3_600_000).toISOString() }),
     lines[5]!.slice(0, 40),
   ];
-  const dir = mkdtempSync(join(tmpdir(), "dg-analyze-"));
+  const dir = tempDir("dg-analyze-");
   const path = join(dir, "log.jsonl");
   writeFileSync(path, `${bad.join("\n")}\n`);
   return path;
@@ -94,7 +94,7 @@ describe("analyze with feature workers", () => {
         response: { status: 200 },
       }),
     );
-    const dir = mkdtempSync(join(tmpdir(), "dg-analyze-w-"));
+    const dir = tempDir("dg-analyze-w-");
     const path = join(dir, "log.jsonl");
     writeFileSync(path, lines.join("\n"));
     writeFileSync(`${path}.gz`, gzipSync(lines.join("\n")));
@@ -150,7 +150,7 @@ describe("analyze --ignore (field ablation)", () => {
       ...legitAccounts(20, r).map((a) => accountEvents(a, T0, 30, r)),
       ...hydraAccounts(12, r).map((a) => accountEvents(a, T0 + 600_000, 60, r)),
     ];
-    const dir = mkdtempSync(join(tmpdir(), "dg-analyze-ignore-"));
+    const dir = tempDir("dg-analyze-ignore-");
     const path = join(dir, "log.jsonl");
     writeFileSync(
       path,
@@ -194,7 +194,7 @@ describe("analyze field coverage", () => {
   it("reports the share of events carrying each evidence field and warns about missing ones", async () => {
     const r = rng(9);
     const lists = legitAccounts(6, r).map((a) => accountEvents(a, T0, 20, r));
-    const dir = mkdtempSync(join(tmpdir(), "dg-analyze-cov-"));
+    const dir = tempDir("dg-analyze-cov-");
     const path = join(dir, "log.jsonl");
     // every other event of the log lacks its creation time; none lacks its card
     const lines = byTime(lists).map((e, i) => {

@@ -6,8 +6,7 @@
  * to $DISTILLGUARD_SCREENSHOTS (npm run screenshots writes docs/console/).
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { BrowserContext, Page } from "playwright-core";
@@ -16,6 +15,7 @@ import type { CampaignReport } from "../src/events/report.js";
 import type { Runtime } from "../src/gateway/runtime.js";
 import { cliCreateUser, startConsoleRuntime, untilCampaign } from "./helpers/console-runtime.js";
 import { background, type Client, closeClients, provision, send } from "./helpers/console-traffic.js";
+import { tempDir } from "./helpers/tmp.js";
 
 const CHROMIUM = process.env.DISTILLGUARD_CHROMIUM ?? "/usr/bin/chromium";
 const APP = new URL("../console/index.html", import.meta.url).pathname;
@@ -35,7 +35,7 @@ const WARMUP_MS = 80_000;
 
 const shotsDir = process.env.DISTILLGUARD_SCREENSHOTS
   ? resolve(process.env.DISTILLGUARD_SCREENSHOTS)
-  : mkdtempSync(join(tmpdir(), "dg-shots-"));
+  : tempDir("dg-shots-");
 
 describe("console in a browser", { skip }, () => {
   let rt: Runtime;
@@ -63,7 +63,7 @@ describe("console in a browser", { skip }, () => {
     // for the committed screenshots, let the charts fill a few buckets first
     if (process.env.DISTILLGUARD_SCREENSHOTS) await new Promise((res) => setTimeout(res, WARMUP_MS));
     const { chromium } = await import("playwright-core");
-    context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "dg-chromium-")), {
+    context = await chromium.launchPersistentContext(tempDir("dg-chromium-"), {
       executablePath: CHROMIUM,
       headless: true,
       args: [

@@ -4,14 +4,12 @@
  * decision table directly (as the detector or an analyst would); detection itself is tested elsewhere.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { parseGatewayConfig } from "../src/gateway/config.js";
 import { type Runtime, startRuntime } from "../src/gateway/runtime.js";
+import { tempDir } from "./helpers/tmp.js";
 
 let rt: Runtime;
 const MSG = {
@@ -45,7 +43,7 @@ async function failure(
 
 before(async () => {
   const cfg = parseGatewayConfig({
-    state_dir: mkdtempSync(join(tmpdir(), "dg-enf-")),
+    state_dir: tempDir("dg-enf-"),
     listen: { port: 0 },
     edge: { ip_database: false },
     policy: {

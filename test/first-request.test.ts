@@ -5,9 +5,6 @@
  * official SDK over HTTP; the campaign's history is fixture traffic fed to the detector.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import Anthropic from "@anthropic-ai/sdk";
@@ -15,6 +12,7 @@ import { accountEvents, byTime, hydraAccounts, legitAccounts, rng, T0 } from "..
 import { parseDetectorConfig } from "../src/detect/index.js";
 import { parseGatewayConfig } from "../src/gateway/config.js";
 import { type Runtime, startRuntime } from "../src/gateway/runtime.js";
+import { tempDir } from "./helpers/tmp.js";
 
 const LIMITS = { requests_per_minute: 100_000, tokens_per_minute: 1e9, concurrency: 64 };
 const r = rng(5);
@@ -54,7 +52,7 @@ function fresh(payment: string, ip: string, userAgent: string) {
 
 before(async () => {
   const cfg = parseGatewayConfig({
-    state_dir: mkdtempSync(join(tmpdir(), "dg-first-")),
+    state_dir: tempDir("dg-first-"),
     listen: { host: "127.0.0.1", port: 0 },
     edge: {
       trusted_proxies: ["loopback"],

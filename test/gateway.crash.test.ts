@@ -4,12 +4,12 @@
  */
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
+import { tempDir } from "./helpers/tmp.js";
 
 const BIN = fileURLToPath(new URL("../../bin/distillguard.mjs", import.meta.url));
 
@@ -21,7 +21,7 @@ function cli(args: string[]): string {
 
 describe("gateway crash", () => {
   it("keeps every event written before the last batch window after kill -9", async () => {
-    const state = mkdtempSync(join(tmpdir(), "dg-crash-"));
+    const state = tempDir("dg-crash-");
     const account = JSON.parse(cli(["keys", "create-account", "--state-dir", state, "--json"])) as {
       id: string;
     };

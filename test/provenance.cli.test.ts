@@ -4,8 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -16,6 +15,7 @@ import { sha256Hex, textHash } from "../src/provenance/receipts/receipt.js";
 import { ReceiptSigner } from "../src/provenance/receipts/signer.js";
 import { appendBatch } from "../src/provenance/receipts/store.js";
 import { createWatermarker } from "../src/provenance/watermark.js";
+import { tempDir } from "./helpers/tmp.js";
 
 const BIN = fileURLToPath(new URL("../../bin/distillguard.mjs", import.meta.url));
 
@@ -42,7 +42,7 @@ function docs(n: number): string[] {
 
 describe("provenance CLI", () => {
   it("watermark keygen, apply and detect attribute a dataset to the right account key", () => {
-    const state = mkdtempSync(join(tmpdir(), "dg-cli-"));
+    const state = tempDir("dg-cli-");
     // A fixed master key keeps the H0 check below deterministic; keygen keeps an existing key.
     mkdirSync(provenancePaths(state).root, { recursive: true });
     writeFileSync(provenancePaths(state).watermarkKey, `${"5a".repeat(32)}\n`, { mode: 0o600 });
@@ -87,7 +87,7 @@ describe("provenance CLI", () => {
   });
 
   it("verify accepts a genuine receipt and rejects a tampered text; forensics finds receipts and the account", async () => {
-    const state = mkdtempSync(join(tmpdir(), "dg-cli-"));
+    const state = tempDir("dg-cli-");
     const paths = provenancePaths(state);
     const master = loadOrCreateMasterKey(paths.watermarkKey);
     const key = deriveWatermarkKey(master, "account:mallory");

@@ -71,11 +71,19 @@ function offset(problems: ChunkProblem[], base: number): ChunkProblem[] {
   return problems;
 }
 
-export async function* readFeatures(path: string, opts: ReadFeaturesOptions): AsyncGenerator<FeatureBatch> {
+/**
+ * `source` is a log's path, or blocks of whole lines already read (a sorted log); line numbers in
+ * the batches count the lines of the source.
+ */
+export async function* readFeatures(
+  source: string | AsyncIterable<Uint8Array<ArrayBuffer>>,
+  opts: ReadFeaturesOptions,
+): AsyncGenerator<FeatureBatch> {
   const blockBytes = opts.blockBytes ?? 1 << 20;
+  const blocks = () => (typeof source === "string" ? lineBlocks(source, blockBytes) : source);
   let base = 0;
   if (opts.workers <= 0) {
-    for await (const block of lineBlocks(path, blockBytes)) {
+    for await (const block of blocks()) {
       const r = processChunk(block, opts.lookup ?? null, opts.ignore ?? []);
       yield {
         features: r.features,
@@ -125,7 +133,7 @@ export async function* readFeatures(path: string, opts: ReadFeaturesOptions): As
   const maxInFlight = 2 * workers.length + 1;
   const pending: Promise<FeatureWorkerReply>[] = [];
   try {
-    for await (const block of lineBlocks(path, blockBytes)) {
+    for await (const block of blocks()) {
       pending.push(send(block));
       if (pending.length >= maxInFlight) yield unpack(await pending.shift()!);
     }

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { tempDir } from "../../test/helpers/tmp.js";
 import { DecisionTable } from "../gateway/policy/index.js";
 import { ActionError, ConsoleActions } from "./actions.js";
 import { AuditLog } from "./audit.js";
@@ -10,7 +10,7 @@ import { AuditLog } from "./audit.js";
 const ana = { username: "ana", role: "analyst" as const };
 
 function setup() {
-  const dir = mkdtempSync(join(tmpdir(), "dg-audit-"));
+  const dir = tempDir("dg-audit-");
   const path = join(dir, "console-audit.jsonl");
   const table = new DecisionTable();
   let now = Date.parse("2026-03-01T10:00:00Z");

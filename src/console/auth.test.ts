@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { tempDir } from "../../test/helpers/tmp.js";
 import { csrfMatches, LoginThrottle, SessionStore } from "./sessions.js";
 import { ConsoleUserStore, hashPassword, verifyPassword } from "./users.js";
 
 describe("console users", () => {
   it("stores only scrypt hashes, verifies passwords, and survives a reload from disk", () => {
-    const dir = mkdtempSync(join(tmpdir(), "dg-users-"));
+    const dir = tempDir("dg-users-");
     const path = join(dir, "console-users.json");
     const store = new ConsoleUserStore(path);
     store.create("ana", "analyst", "correct horse battery");

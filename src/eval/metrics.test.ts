@@ -140,3 +140,23 @@ test("naive limit enforces from the first exceeding exchange onwards", () => {
   assert.equal(n.review_rate, 0);
   assert.equal(n.clustering, null);
 });
+
+test("a campaign starts at its earliest exchange, even in a log out of time order", () => {
+  const report: DetectionReport = {
+    accounts: [
+      {
+        account_id: "a1",
+        verdict: "block",
+        score: 0.9,
+        campaign_id: "x",
+        first_flagged_at: new Date(T0 + 5 * MIN).toISOString(),
+        reasons: [],
+      },
+    ],
+    campaigns: [],
+  };
+  const ev = new Evaluator(truth, report, []);
+  for (let i = 9; i >= 0; i--) ev.add("a1", T0 + i * MIN);
+  const d = ev.finish().systems[0]!;
+  assert.equal(d.minutes_to_first_enforcement.c1, 5);
+});

@@ -120,7 +120,8 @@ export class Evaluator {
     }
     a.exchanges++;
     const cid = a.truth.campaign_id;
-    if (cid && !this.campaignFirst.has(cid)) this.campaignFirst.set(cid, t);
+    if (cid && !((this.campaignFirst.get(cid) ?? Number.POSITIVE_INFINITY) <= t))
+      this.campaignFirst.set(cid, t);
     const off = this.report ? 1 : 0;
     if (this.report) {
       const f = a.flagged[0] as number;

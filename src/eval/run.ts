@@ -60,21 +60,34 @@ export interface EvalFiles {
   progress?: (n: number) => void;
 }
 
+/** How far a line may be older than the latest before eval calls the log out of order (as analyze). */
+const OUT_OF_ORDER_MS = 2000;
+
 /** Streams the log once and evaluates the report and every naive limit. */
 export async function evaluateFiles(o: EvalFiles): Promise<EvalResult> {
   const ev = new Evaluator(readTruth(o.truth), o.report ? readReport(o.report) : null, o.naive);
   let n = 0;
   let bad = 0;
+  let late = 0;
+  let latest = Number.NEGATIVE_INFINITY;
   for await (const item of readEvents(o.log)) {
     if (!item.event) {
       bad++;
       continue;
     }
-    ev.add(item.event.account_id, Date.parse(item.event.time));
+    const t = Date.parse(item.event.time);
+    if (t < latest - OUT_OF_ORDER_MS) late++;
+    else if (t > latest) latest = t;
+    ev.add(item.event.account_id, t);
     if (o.progress && ++n % 1_000_000 === 0) o.progress(n);
   }
   const r = ev.finish();
   if (bad > 0) process.stderr.write(`eval: skipped ${bad} unreadable log lines\n`);
+  // the naive limits replay the log in file order: their figures are only right for a log in time order
+  if (late > 0)
+    process.stderr.write(
+      `eval: warning: ${late} log lines are more than ${OUT_OF_ORDER_MS} ms older than an earlier line; the naive rate limits replay the log in file order, so their figures are wrong for a log out of time order: sort it first\n`,
+    );
   return r;
 }
 

@@ -6,21 +6,19 @@
  * into 403s).
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseDetectorConfig } from "../../src/detect/index.js";
 import type { CampaignReport } from "../../src/events/report.js";
 import { parseGatewayConfig } from "../../src/gateway/config.js";
 import { type Runtime, startRuntime } from "../../src/gateway/runtime.js";
 import { type Client, drive } from "./console-traffic.js";
+import { tempDir } from "./tmp.js";
 
 const LIMITS = { requests_per_minute: 100_000, tokens_per_minute: 1e9, concurrency: 64 };
 
 /** Starts the runtime in a fresh state dir. */
 export async function startConsoleRuntime(opts: { detector?: boolean; retention?: "none" | "full" } = {}) {
-  const stateDir = mkdtempSync(join(tmpdir(), "dg-console-"));
+  const stateDir = tempDir("dg-console-");
   const cfg = parseGatewayConfig({
     state_dir: stateDir,
     listen: { host: "127.0.0.1", port: 0 },

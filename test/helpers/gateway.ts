@@ -1,11 +1,9 @@
-import { mkdtempSync } from "node:fs";
 import type { IncomingMessage } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { ExchangeEvent } from "../../src/events/types.js";
 import { parseGatewayConfig } from "../../src/gateway/config.js";
 import { type Guard, openGuard } from "../../src/gateway/guard.js";
 import { type RunningGateway, startGateway } from "../../src/gateway/server.js";
+import { tempDir } from "./tmp.js";
 
 export interface TestGateway {
   gw: RunningGateway;
@@ -27,7 +25,7 @@ export async function startTestGateway(opts: {
   config?: Record<string, unknown>;
   upstream?: Record<string, unknown>;
 }): Promise<TestGateway> {
-  const stateDir = mkdtempSync(join(tmpdir(), "dg-gw-"));
+  const stateDir = tempDir("dg-gw-");
   const upstream = {
     base_url: opts.upstreamUrl,
     api_key: opts.credential ?? "sk-upstream-test",

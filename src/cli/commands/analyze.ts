@@ -1,17 +1,21 @@
 /**
  * `distillguard analyze LOG --out REPORT.json`: runs the detection engine over a log in time order
  * (no look-ahead) and writes the detection report. Bad lines are counted, reported with their line
- * numbers and skipped; `--strict` makes the first one fatal (exit 2).
+ * numbers and skipped; `--strict` makes the first one fatal (exit 2). Lines a little out of time order
+ * (within `--reorder-ms`) are put back in order; a log that is not in time order at all is sorted
+ * first with `--sort` (an external merge sort, src/batch/sort-log.ts).
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { loadAsnTable } from "../../batch/asn.js";
 import { readFeatures } from "../../batch/feature-reader.js";
+import { SortedLog } from "../../batch/sort-log.js";
 import { ConfigError } from "../../core/errors.js";
 import { type DetectorConfig, defaultConfig, parseDetectorConfig } from "../../detect/config.js";
 import { DetectionEngine } from "../../detect/engine.js";
 import type { RequestFeatures } from "../../detect/features.js";
 import { type IgnorableField, parseIgnoredFields } from "../../events/ignore.js";
+import { TimeHeap } from "../../sim/heap.js";
 import type { Register } from "./index.js";
 
 interface Options {
@@ -22,6 +26,8 @@ interface Options {
   reorderMs: string;
   workers: string;
   ignore?: string;
+  sort?: boolean;
+  sortDir?: string;
   quiet?: boolean;
 }
 
@@ -109,6 +115,12 @@ export async function analyzeLog(
     blockBytes?: number;
     /** Optional fields read as absent (field ablation; recorded in the report's input). */
     ignore?: readonly IgnorableField[];
+    /** Sort the log by event time first (for logs not in time order). */
+    sort?: boolean;
+    /** Where the sort spills its runs (default: the OS temp dir). */
+    sortDir?: string;
+    /** Bytes of lines the sort holds in memory per run (tests use small runs). */
+    sortRunBytes?: number;
   },
 ): Promise<Record<string, unknown>> {
   if (!existsSync(path)) throw new ConfigError(`no such log: ${path}`);
@@ -126,13 +138,30 @@ export async function analyzeLog(
   let latest = Number.NEGATIVE_INFINITY;
   const started = Date.now();
   let lastProgress = started;
+  const sorted = opts.sort
+    ? new SortedLog(path, {
+        runBytes: opts.sortRunBytes,
+        tmpDir: opts.sortDir,
+        blockBytes: opts.blockBytes,
+        onProgress: opts.progress
+          ? (read, runs) =>
+              process.stderr.write(`analyze: sorting: ${read} lines read, ${runs} runs written\n`)
+          : undefined,
+      })
+    : null;
+  // line numbers in the sorted stream, back to the file's
+  const fileLine = (line: number) => (sorted ? sorted.originalLine(line) : line);
   const note = (p: Problem) => {
+    p.line = fileLine(p.line);
     problemCount++;
     byKind[p.problem] = (byKind[p.problem] ?? 0) + 1;
     if (problems.length < 100) problems.push(p);
     if (opts.strict) throw new ConfigError(`line ${p.line}: ${p.problem}: ${p.detail} (--strict)`);
   };
   const carried = new Array<number>(EVIDENCE_FIELDS.length).fill(0);
+  // Lines up to `reorder` ms older than the latest wait here and reach the engine in time order
+  // (ties in file order); older ones are skipped as out of order.
+  const held = new TimeHeap<RequestFeatures>();
   const ingest = (f: RequestFeatures, line: number) => {
     if (f.timeMs < latest - reorder) {
       note({
@@ -143,6 +172,10 @@ export async function analyzeLog(
       return;
     }
     if (f.timeMs > latest) latest = f.timeMs;
+    held.push(f.timeMs, line, f);
+    while (held.size > 0 && held.peekTime() <= latest - reorder) release(held.pop()!);
+  };
+  const release = (f: RequestFeatures) => {
     engine.ingestFeatures(f);
     events++;
     for (let i = 0; i < EVIDENCE_FIELDS.length; i++) if (EVIDENCE_FIELDS[i]!.has(f)) carried[i]!++;
@@ -158,7 +191,7 @@ export async function analyzeLog(
       }
     }
   };
-  for await (const batch of readFeatures(path, {
+  for await (const batch of readFeatures(sorted ? sorted.blocks() : path, {
     workers,
     asn,
     lookup,
@@ -179,11 +212,18 @@ export async function analyzeLog(
       note(bad[b++]!);
     }
   }
+  while (held.size > 0) release(held.pop()!);
+  if (sorted) lines = sorted.stats.lines;
   engine.flush();
   const seconds = (Date.now() - started) / 1000;
   const report = engine.report();
   const coverage: Record<string, number> = {};
   const warnings: string[] = [];
+  const skipped = byKind.out_of_order ?? 0;
+  if (skipped > 0)
+    warnings.push(
+      `${skipped} lines (${((100 * skipped) / Math.max(1, lines)).toFixed(skipped * 1000 < lines ? 3 : 1)} %) were more than ${reorder} ms older than an earlier line and were skipped: sort the log by time (--sort) or raise --reorder-ms`,
+    );
   for (let i = 0; i < EVIDENCE_FIELDS.length; i++) {
     const { field, without } = EVIDENCE_FIELDS[i]!;
     const share = events > 0 ? carried[i]! / events : 0;
@@ -212,6 +252,7 @@ export async function analyzeLog(
       problems_by_kind: byKind,
       problems,
       ...(opts.ignore && opts.ignore.length > 0 ? { ignored_fields: [...opts.ignore] } : {}),
+      ...(sorted ? { sorted: { runs: sorted.stats.runs, untimed_lines: sorted.stats.untimed } } : {}),
       field_coverage: coverage,
       warnings,
       seconds: Math.round(seconds * 1000) / 1000,
@@ -230,9 +271,14 @@ export const register: Register = (program) => {
     .option("--no-asn", "do not resolve ASN / network class from the bundled table")
     .option(
       "--reorder-ms <ms>",
-      "accept lines up to this much older than the latest (else skipped as out_of_order)",
+      "lines up to this much older than the latest are put back in time order; older ones are skipped as out_of_order",
       "2000",
     )
+    .option(
+      "--sort",
+      "sort the log by event time first (a log not in time order: a warehouse export, replicas' files concatenated); needs free disk about the log's uncompressed size",
+    )
+    .option("--sort-dir <dir>", "where --sort writes its temporary runs (default: the OS temp dir)")
     .option(
       "--workers <n>",
       "threads that parse lines and extract features beside the engine's (0: none)",
@@ -251,6 +297,9 @@ export const register: Register = (program) => {
       if (!Number.isFinite(reorderMs) || reorderMs < 0)
         throw new ConfigError("--reorder-ms must be a non-negative number");
       const ignore = opts.ignore !== undefined ? parseIgnoredFields(opts.ignore) : [];
+      if (opts.sortDir !== undefined && !opts.sort) throw new ConfigError("--sort-dir needs --sort");
+      if (opts.sortDir !== undefined && !existsSync(opts.sortDir))
+        throw new ConfigError(`--sort-dir ${opts.sortDir} does not exist`);
       const report = await analyzeLog(log, {
         config: loadConfig(opts.config),
         strict: opts.strict ?? false,
@@ -259,6 +308,8 @@ export const register: Register = (program) => {
         progress: !opts.quiet,
         workers,
         ignore,
+        sort: opts.sort ?? false,
+        sortDir: opts.sortDir,
       });
       // not progress: said even under --quiet
       for (const w of (report.input as { warnings: string[] }).warnings)

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { tempDir } from "../../../test/helpers/tmp.js";
 import { generateKey, keyIdOf } from "./format.js";
 import { KeyStore } from "./store.js";
 
 function tempStore(): string {
-  return join(mkdtempSync(join(tmpdir(), "dg-keys-")), "keys.json");
+  return join(tempDir("dg-keys-"), "keys.json");
 }
 
 describe("key format", () => {

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { chmodSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { tempDir } from "../../../test/helpers/tmp.js";
 import type { ExchangeEvent } from "../../events/types.js";
 import { Recorder } from "./recorder.js";
 import { retainRequest } from "./retention.js";
@@ -93,7 +93,7 @@ describe("retention", () => {
 
 describe("Recorder", () => {
   it("writes every event to JSONL and DuckDB", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "dg-rec-"));
+    const dir = tempDir("dg-rec-");
     const rec = new Recorder({
       duckdbPath: join(dir, "events.duckdb"),
       jsonlDir: join(dir, "events"),
@@ -131,7 +131,7 @@ describe("Recorder", () => {
   });
 
   it("keeps serving when a sink fails: failures are counted, other sinks still write", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "dg-rec-"));
+    const dir = tempDir("dg-rec-");
     const jsonlDir = join(dir, "events");
     const rec = new Recorder({
       duckdbPath: join(dir, "no-such-dir", "x", "events.duckdb"),
@@ -158,7 +158,7 @@ describe("Recorder", () => {
   });
 
   it("drops and counts events beyond the queue bound", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "dg-rec-"));
+    const dir = tempDir("dg-rec-");
     const rec = new Recorder({
       duckdbPath: null,
       jsonlDir: join(dir, "events"),

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { tempDir } from "../../../test/helpers/tmp.js";
 import { KeyRing } from "./keyring.js";
 import { leafHash, MerkleTree, nodeHash, verifyInclusion } from "./merkle.js";
 import { sha256Hex } from "./receipt.js";
@@ -102,7 +102,7 @@ describe("receipt signer", () => {
   });
 
   it("keeps old keys in the JWKS after rotation; keys on disk are 0600 and reload", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "dg-ring-"));
+    const dir = tempDir("dg-ring-");
     const ring = KeyRing.open(dir);
     const first = ring.active;
     const signer = new ReceiptSigner({ keys: ring, maxBatch: 1 });
@@ -126,7 +126,7 @@ describe("receipt signer", () => {
   });
 
   it("receipt log round-trips and resumes the chain", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "dg-log-"));
+    const dir = tempDir("dg-log-");
     const keys = KeyRing.memory();
     const s1 = new ReceiptSigner({ keys, maxBatch: 2, onBatch: (r) => appendBatch(dir, r) });
     await Promise.all([0, 1, 2, 3].map((i) => s1.sign(input(i)).receipt));

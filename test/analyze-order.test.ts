@@ -1,0 +1,181 @@
+import assert from "node:assert/strict";
+import { readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { gzipSync } from "node:zlib";
+import { lineTimeMs } from "../src/batch/sort-log.js";
+import { analyzeLog } from "../src/cli/commands/analyze.js";
+import { accountEvents, byTime, hydraAccounts, legitAccounts, rng, T0 } from "../src/detect/fixtures.js";
+import { tempDir } from "./helpers/tmp.js";
+
+type Report = Record<string, unknown> & {
+  input: Record<string, unknown> & {
+    lines: number;
+    events: number;
+    problems: { line: number; problem: string }[];
+    problems_by_kind: Record<string, number>;
+    warnings: string[];
+    sorted?: { runs: number; untimed_lines: number };
+  };
+  campaigns: { first_seen: string }[];
+};
+
+/** The report without its input section (which names the file and times the run). */
+const verdicts = (r: Report) => ({ ...r, input: null });
+
+/** A log with a campaign in it, in time order, as JSON lines. */
+function orderedLines(seed: number): string[] {
+  const r = rng(seed);
+  const lists = [
+    ...legitAccounts(25, r).map((a) => accountEvents(a, T0, 30, r)),
+    ...hydraAccounts(12, r).map((a) => accountEvents(a, T0 + 600_000, 60, r)),
+  ];
+  return byTime(lists).map((e) => JSON.stringify(e));
+}
+
+function write(dir: string, name: string, lines: string[]): string {
+  const path = join(dir, name);
+  writeFileSync(path, `${lines.join("\n")}\n`);
+  return path;
+}
+
+/** A deterministic shuffle (so the test is the same on every run). */
+function shuffled<T>(xs: T[], seed: number): T[] {
+  const r = rng(seed);
+  const out = [...xs];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+describe("analyze on a log out of time order", () => {
+  it("skips what is too far out of order and says to sort the log", async () => {
+    const dir = tempDir("dg-order-");
+    const lines = orderedLines(3);
+    const report = (await analyzeLog(write(dir, "shuffled.jsonl", shuffled(lines, 1)), {
+      asn: false,
+      workers: 0,
+    })) as Report;
+    const skipped = report.input.problems_by_kind.out_of_order ?? 0;
+    assert.ok(skipped > lines.length / 2, `${skipped} of ${lines.length} skipped`);
+    assert.equal(report.input.events + skipped, lines.length);
+    assert.equal(report.input.warnings.length, 1);
+    assert.match(
+      report.input.warnings[0]!,
+      /^\d+ lines \([\d.]+ %\) .* skipped: sort the log by time \(--sort\)/,
+    );
+  });
+
+  it("--sort gives the report of the log in time order, in memory or through runs on disk, with problems at their file lines", async () => {
+    const dir = tempDir("dg-order-");
+    const ordered = orderedLines(4);
+    // the reference: the same events in time order (ties, one millisecond, kept in shuffled order)
+    const mixed = shuffled(ordered, 2);
+    const order = mixed
+      .map((l, i) => ({ l, i, t: Date.parse((JSON.parse(l) as { time: string }).time) }))
+      .sort((a, b) => a.t - b.t || a.i - b.i)
+      .map((x) => x.l);
+    const reference = (await analyzeLog(write(dir, "ordered.jsonl", order), {
+      asn: false,
+      workers: 0,
+    })) as Report;
+    assert.ok(reference.campaigns.length >= 1, "the hydra fixture forms a campaign");
+    assert.equal(reference.input.problem_lines, 0);
+
+    // bad lines at known places: not JSON, no time, a time inside the body only, blank, CRLF
+    const bad = [...mixed];
+    bad.splice(10, 0, "{not json");
+    bad.splice(
+      200,
+      0,
+      JSON.stringify({
+        id: "x",
+        account_id: "a",
+        api: "anthropic.messages",
+        request: { time: "2026-01-01T00:00:00Z" },
+        response: { status: 200 },
+      }),
+    );
+    bad.splice(300, 0, "");
+    bad[400] = `${bad[400]!}\r`;
+    const expected = [
+      [11, "invalid_json"],
+      [201, "missing_field"],
+    ];
+    const path = write(dir, "mixed.jsonl", bad);
+    writeFileSync(`${path}.gz`, gzipSync(`${bad.join("\n")}\n`));
+    const spillDir = tempDir("dg-order-spill-");
+    for (const [name, opts] of [
+      ["in memory, inline", { workers: 0 }],
+      ["through runs on disk, with a worker", { workers: 1, sortRunBytes: 20_000, sortDir: spillDir }],
+      ["gzip, one-line runs", { workers: 0, sortRunBytes: 1, sortDir: spillDir, file: `${path}.gz` }],
+    ] as const) {
+      const report = (await analyzeLog("file" in opts ? opts.file : path, {
+        asn: false,
+        sort: true,
+        ...opts,
+      })) as Report;
+      assert.deepEqual(verdicts(report), verdicts(reference), name);
+      assert.deepEqual(
+        report.input.problems.map((p) => [p.line, p.problem]),
+        expected,
+        name,
+      );
+      assert.equal(report.input.lines, bad.length, name);
+      assert.equal(report.input.events, ordered.length, name);
+      assert.deepEqual(report.input.warnings, [], name);
+      assert.equal(report.input.sorted!.untimed_lines, 2, name);
+      if (opts.workers === 1)
+        assert.ok(report.input.sorted!.runs > 10, `${name}: ${report.input.sorted!.runs} runs`);
+      else if (!("file" in opts)) assert.equal(report.input.sorted!.runs, 1, name);
+      // the runs are gone
+      assert.deepEqual(readdirSync(spillDir), [], name);
+    }
+  });
+
+  it("puts lines a little out of order back in order before the engine sees them", async () => {
+    const dir = tempDir("dg-order-");
+    const ordered = orderedLines(6);
+    const reference = (await analyzeLog(write(dir, "ordered.jsonl", ordered), {
+      asn: false,
+      workers: 0,
+    })) as Report;
+    // the first request of the log, and of its earliest account, arrives after the next 20 lines
+    const late = [...ordered];
+    const [first] = late.splice(0, 1);
+    late.splice(20, 0, first!);
+    const t0 = Date.parse((JSON.parse(first!) as { time: string }).time);
+    const t20 = Date.parse((JSON.parse(late[19]!) as { time: string }).time);
+    assert.ok(t20 > t0, "the line really is displaced in time");
+    const report = (await analyzeLog(write(dir, "late.jsonl", late), {
+      asn: false,
+      workers: 0,
+      reorderMs: t20 - t0 + 1,
+    })) as Report;
+    assert.equal(report.input.problem_lines, 0);
+    assert.deepEqual(verdicts(report), verdicts(reference));
+  });
+});
+
+describe("the sort key", () => {
+  const t = Date.parse("2026-02-02T10:00:00.123Z");
+  it("reads the top-level time, not one inside the request", () => {
+    const enc = (o: unknown) => Buffer.from(JSON.stringify(o));
+    assert.equal(lineTimeMs(enc({ id: "a", time: "2026-02-02T10:00:00.123Z", request: {} })), t);
+    assert.equal(
+      lineTimeMs(enc({ request: { time: "1999-01-01T00:00:00Z" }, time: "2026-02-02T10:00:00.123Z" })),
+      t,
+    );
+    assert.equal(lineTimeMs(enc({ id: 'a "quoted" {', time: "2026-02-02T10:00:00.123Z" })), t);
+    assert.equal(lineTimeMs(Buffer.from('  { "id": "a", "time" : "2026-02-02T10:00:00.123Z" }')), t);
+    assert.equal(
+      lineTimeMs(enc({ id: "a", request: { time: "2026-02-02T10:00:00.123Z" } })),
+      Number.NEGATIVE_INFINITY,
+    );
+    assert.equal(lineTimeMs(Buffer.from('{"id":"a","time":"yesterday"}')), Number.NEGATIVE_INFINITY);
+    assert.equal(lineTimeMs(Buffer.from('{"time":"2026-02-02T10:00:00.123Z"')), t); // truncated: the reader reports it
+    assert.equal(lineTimeMs(Buffer.from("{not json")), Number.NEGATIVE_INFINITY);
+  });
+});
