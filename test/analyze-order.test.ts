@@ -15,7 +15,7 @@ type Report = Record<string, unknown> & {
     problems: { line: number; problem: string }[];
     problems_by_kind: Record<string, number>;
     warnings: string[];
-    sorted?: { runs: number; untimed_lines: number };
+    sorted?: { runs: number; untimed_lines: number; automatic: boolean };
   };
   campaigns: { first_seen: string }[];
 };
@@ -51,12 +51,13 @@ function shuffled<T>(xs: T[], seed: number): T[] {
 }
 
 describe("analyze on a log out of time order", () => {
-  it("skips what is too far out of order and says to sort the log", async () => {
+  it("with --no-sort, skips what is too far out of order and says to sort the log", async () => {
     const dir = tempDir("dg-order-");
     const lines = orderedLines(3);
     const report = (await analyzeLog(write(dir, "shuffled.jsonl", shuffled(lines, 1)), {
       asn: false,
       workers: 0,
+      sort: false,
     })) as Report;
     const skipped = report.input.problems_by_kind.out_of_order ?? 0;
     assert.ok(skipped > lines.length / 2, `${skipped} of ${lines.length} skipped`);
@@ -133,6 +134,46 @@ describe("analyze on a log out of time order", () => {
       // the runs are gone
       assert.deepEqual(readdirSync(spillDir), [], name);
     }
+  });
+
+  it("by default, sorts a log once it turns out not to be in time order, and says so", async () => {
+    const dir = tempDir("dg-order-");
+    const path = write(dir, "shuffled.jsonl", shuffled(orderedLines(3), 7));
+    const sorted = (await analyzeLog(path, { asn: false, workers: 1, sort: true })) as Report;
+    const auto = (await analyzeLog(path, { asn: false, workers: 1 })) as Report;
+    assert.deepEqual(verdicts(auto), verdicts(sorted));
+    assert.equal(auto.input.problem_lines, 0);
+    assert.equal(auto.input.sorted?.automatic, true);
+    assert.equal(sorted.input.sorted?.automatic, false);
+    assert.equal(auto.input.warnings.length, 1);
+    assert.match(
+      auto.input.warnings[0]!,
+      /^the log is not in time order \(\d+ of its first \d+ lines .*\): it was sorted/,
+    );
+    // --strict wants a clean log: the first line out of order is fatal, nothing is sorted
+    await assert.rejects(analyzeLog(path, { asn: false, workers: 0, strict: true }), /out_of_order/);
+  });
+
+  it("by default, skips and reports a few late lines in a log in time order instead of sorting it", async () => {
+    const dir = tempDir("dg-order-");
+    const lines = orderedLines(8);
+    // five lines moved ten minutes' worth of lines later
+    const late = [...lines];
+    const moved: string[] = [];
+    for (const at of [900, 700, 500, 300, 100]) moved.push(...late.splice(at, 1));
+    const tMoved = Math.max(...moved.map((l) => Date.parse((JSON.parse(l) as { time: string }).time)));
+    let to = late.findIndex((l) => Date.parse((JSON.parse(l) as { time: string }).time) > tMoved + 600_000);
+    assert.ok(to > 0);
+    late.splice(to, 0, ...moved);
+    to += 1;
+    const report = (await analyzeLog(write(dir, "late.jsonl", late), { asn: false, workers: 0 })) as Report;
+    assert.equal(report.input.sorted, undefined);
+    assert.equal(report.input.problems_by_kind.out_of_order, 5);
+    assert.deepEqual(
+      report.input.problems.map((p) => p.line),
+      [to, to + 1, to + 2, to + 3, to + 4],
+    );
+    assert.match(report.input.warnings[0]!, /^5 lines \(0\.\d+ %\) .* skipped/);
   });
 
   it("puts lines a little out of order back in order before the engine sees them", async () => {

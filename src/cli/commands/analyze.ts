@@ -100,30 +100,75 @@ export function defaultWorkers(): number {
   return Math.max(0, Math.min(3, availableParallelism() - 1));
 }
 
+/** Options of `analyzeLog`. */
+export interface AnalyzeOptions {
+  config?: DetectorConfig;
+  strict?: boolean;
+  asn?: boolean;
+  reorderMs?: number;
+  progress?: boolean;
+  /** Feature worker threads (0: all on this thread); default defaultWorkers(). */
+  workers?: number;
+  /** Bytes per block of lines handed to a worker (tests use small blocks). */
+  blockBytes?: number;
+  /** Optional fields read as absent (field ablation; recorded in the report's input). */
+  ignore?: readonly IgnorableField[];
+  /**
+   * Sort the log by event time first: true always, false never (lines too far out of order are
+   * skipped), "auto" (the default) once the log turns out not to be in time order.
+   */
+  sort?: boolean | "auto";
+  /** Where the sort spills its runs (default: the OS temp dir). */
+  sortDir?: string;
+  /** Bytes of lines the sort holds in memory per run (tests use small runs). */
+  sortRunBytes?: number;
+}
+
+/**
+ * Out-of-order lines after which `--sort auto` gives up reading the log as it is and sorts it: at
+ * least this many, and at least AUTO_SORT_SHARE of the lines read so far (a few late lines in a
+ * log in time order are skipped and reported instead).
+ */
+const AUTO_SORT_MIN = 100;
+const AUTO_SORT_SHARE = 0.01;
+
+/** Thrown inside a pass when the log is found out of time order and will be sorted. */
+class NotInTimeOrder extends Error {
+  constructor(
+    readonly skipped: number,
+    readonly line: number,
+  ) {
+    super(`${skipped} of the first ${line} lines are out of time order`);
+  }
+}
+
 /** Runs the analysis; returns the report object (also used by tests and benchmarks). */
-export async function analyzeLog(
-  path: string,
-  opts: {
-    config?: DetectorConfig;
-    strict?: boolean;
-    asn?: boolean;
-    reorderMs?: number;
-    progress?: boolean;
-    /** Feature worker threads (0: all on this thread); default defaultWorkers(). */
-    workers?: number;
-    /** Bytes per block of lines handed to a worker (tests use small blocks). */
-    blockBytes?: number;
-    /** Optional fields read as absent (field ablation; recorded in the report's input). */
-    ignore?: readonly IgnorableField[];
-    /** Sort the log by event time first (for logs not in time order). */
-    sort?: boolean;
-    /** Where the sort spills its runs (default: the OS temp dir). */
-    sortDir?: string;
-    /** Bytes of lines the sort holds in memory per run (tests use small runs). */
-    sortRunBytes?: number;
-  },
-): Promise<Record<string, unknown>> {
+export async function analyzeLog(path: string, opts: AnalyzeOptions): Promise<Record<string, unknown>> {
   if (!existsSync(path)) throw new ConfigError(`no such log: ${path}`);
+  const started = Date.now();
+  const mode = opts.sort ?? "auto";
+  if (mode === true) return analyzePass(path, opts, started, true, null);
+  try {
+    return await analyzePass(path, opts, started, false, mode === "auto" && !opts.strict);
+  } catch (err) {
+    if (!(err instanceof NotInTimeOrder)) throw err;
+    if (opts.progress)
+      process.stderr.write(`analyze: ${err.message}: sorting the log by time and starting again\n`);
+    return analyzePass(path, opts, started, true, err);
+  }
+}
+
+/**
+ * One pass over the log (sorted first when `sort`). `auto` (unsorted pass): give up with
+ * NotInTimeOrder once the log is clearly not in time order; on the sorted pass, why it was sorted.
+ */
+async function analyzePass(
+  path: string,
+  opts: AnalyzeOptions,
+  started: number,
+  sort: boolean,
+  auto: boolean | NotInTimeOrder | null,
+): Promise<Record<string, unknown>> {
   const workers = opts.workers ?? defaultWorkers();
   const asn = opts.asn !== false;
   // with workers, each worker loads its own table; the engine only sees extracted features
@@ -136,9 +181,8 @@ export async function analyzeLog(
   let lines = 0;
   let events = 0;
   let latest = Number.NEGATIVE_INFINITY;
-  const started = Date.now();
   let lastProgress = started;
-  const sorted = opts.sort
+  const sorted = sort
     ? new SortedLog(path, {
         runBytes: opts.sortRunBytes,
         tmpDir: opts.sortDir,
@@ -169,6 +213,9 @@ export async function analyzeLog(
         problem: "out_of_order",
         detail: `time ${new Date(f.timeMs).toISOString()} is ${Math.round((latest - f.timeMs) / 1000)} s before an earlier line`,
       });
+      const skipped = byKind.out_of_order!;
+      if (auto === true && skipped >= AUTO_SORT_MIN && skipped >= AUTO_SORT_SHARE * line)
+        throw new NotInTimeOrder(skipped, line);
       return;
     }
     if (f.timeMs > latest) latest = f.timeMs;
@@ -224,6 +271,10 @@ export async function analyzeLog(
     warnings.push(
       `${skipped} lines (${((100 * skipped) / Math.max(1, lines)).toFixed(skipped * 1000 < lines ? 3 : 1)} %) were more than ${reorder} ms older than an earlier line and were skipped: sort the log by time (--sort) or raise --reorder-ms`,
     );
+  if (auto instanceof NotInTimeOrder)
+    warnings.push(
+      `the log is not in time order (${auto.skipped} of its first ${auto.line} lines were more than ${reorder} ms older than an earlier line): it was sorted by time first; --no-sort skips such lines instead`,
+    );
   for (let i = 0; i < EVIDENCE_FIELDS.length; i++) {
     const { field, without } = EVIDENCE_FIELDS[i]!;
     const share = events > 0 ? carried[i]! / events : 0;
@@ -252,7 +303,15 @@ export async function analyzeLog(
       problems_by_kind: byKind,
       problems,
       ...(opts.ignore && opts.ignore.length > 0 ? { ignored_fields: [...opts.ignore] } : {}),
-      ...(sorted ? { sorted: { runs: sorted.stats.runs, untimed_lines: sorted.stats.untimed } } : {}),
+      ...(sorted
+        ? {
+            sorted: {
+              runs: sorted.stats.runs,
+              untimed_lines: sorted.stats.untimed,
+              automatic: auto instanceof NotInTimeOrder,
+            },
+          }
+        : {}),
       field_coverage: coverage,
       warnings,
       seconds: Math.round(seconds * 1000) / 1000,
@@ -276,8 +335,9 @@ export const register: Register = (program) => {
     )
     .option(
       "--sort",
-      "sort the log by event time first (a log not in time order: a warehouse export, replicas' files concatenated); needs free disk about the log's uncompressed size",
+      "sort the log by event time first (needs free disk about the log's uncompressed size); by default it is sorted once it turns out not to be in time order (a warehouse export, replicas' files concatenated)",
     )
+    .option("--no-sort", "never sort: lines more than --reorder-ms out of order are skipped and reported")
     .option("--sort-dir <dir>", "where --sort writes its temporary runs (default: the OS temp dir)")
     .option(
       "--workers <n>",
@@ -297,7 +357,8 @@ export const register: Register = (program) => {
       if (!Number.isFinite(reorderMs) || reorderMs < 0)
         throw new ConfigError("--reorder-ms must be a non-negative number");
       const ignore = opts.ignore !== undefined ? parseIgnoredFields(opts.ignore) : [];
-      if (opts.sortDir !== undefined && !opts.sort) throw new ConfigError("--sort-dir needs --sort");
+      if (opts.sortDir !== undefined && opts.sort === false)
+        throw new ConfigError("--sort-dir cannot go with --no-sort");
       if (opts.sortDir !== undefined && !existsSync(opts.sortDir))
         throw new ConfigError(`--sort-dir ${opts.sortDir} does not exist`);
       const report = await analyzeLog(log, {
@@ -308,7 +369,7 @@ export const register: Register = (program) => {
         progress: !opts.quiet,
         workers,
         ignore,
-        sort: opts.sort ?? false,
+        sort: opts.sort ?? "auto",
         sortDir: opts.sortDir,
       });
       // not progress: said even under --quiet
