@@ -46,6 +46,12 @@ export const DetectorConfigSchema = z
      * were not established at first use: a card paying mostly for established accounts is a business's.
      */
     paymentNewShare: num(0.5),
+    /**
+     * ... and only holders created within this many days of the account count as new identities
+     * beside it: sign-up fraud makes its accounts within weeks, a business opens accounts over
+     * months and years (a reseller's card pays for customers 1 to 24 months old).
+     */
+    paymentNewSpanDays: num(30),
     /** Tiers whose sign-up paths were most abused (weak prior, never enough alone). */
     abusedTiers: z.array(z.string()).default(["education", "research", "startup", "free", "trial"]),
     /** A template key becomes a shared bucket after this many uses inside one account. */

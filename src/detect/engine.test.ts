@@ -1060,7 +1060,10 @@ describe("creation bursts", () => {
 });
 
 describe("payment reuse", () => {
-  /** Five established customers and one new account pay with one card; so do four new accounts with another. */
+  /**
+   * Five established customers and one new account pay with one card; so do four new accounts with
+   * another; a reseller's card pays for a new account and customers 30, 70, 120, 400 and 750 days old.
+   */
   function cards() {
     const r = rng(9);
     const fresh = (a: FixtureAccount, k: number): FixtureAccount => ({
@@ -1077,12 +1080,18 @@ describe("payment reuse", () => {
       id: `ring-${k}`,
       payment: "pay-ring",
     }));
+    const reseller = legitAccounts(6, r).map((a, k) => ({
+      ...a,
+      id: `reseller-${k}`,
+      payment: "pay-reseller",
+      createdAt: new Date(T0 - [3, 30, 70, 120, 400, 750][k]! * 86_400_000).toISOString(),
+    }));
     const report = run(
       byTime([
         ...legitAccounts(40, rng(10)).map((a, i) =>
           accountEvents({ ...a, id: `bg-${i}`, payment: `pay-bg-${i}` }, T0, 30, r),
         ),
-        ...[...business, ...ring].map((a) => accountEvents(a, T0, 30, r)),
+        ...[...business, ...ring, ...reseller].map((a) => accountEvents(a, T0, 30, r)),
       ]),
     );
     return (id: string) =>
@@ -1100,6 +1109,12 @@ describe("payment reuse", () => {
     assert.equal(reuse("business-5"), undefined);
     // nor for the established holders, who share it with one new account among five
     assert.equal(reuse("business-0"), undefined);
+  });
+  it("does not count a card whose holders were made months apart, established or not (a reseller opening accounts over time)", () => {
+    const reuse = cards();
+    // three of the new account's five co-holders are under 180 days old, one made within 30 days of it
+    assert.equal(reuse("reseller-0"), undefined);
+    assert.equal(reuse("reseller-1"), undefined);
   });
 });
 
@@ -1358,13 +1373,14 @@ describe("a multi-tenant relay's rotation counts once", () => {
       via(accountEvents({ ...a, uas: FORWARDED, tls: RELAY_TLS }, T0 + HOUR + i * 30_000, 120, r), relay),
     );
 
-  function scenario(seed: number, withHydra = false) {
+  /** `customerAge`: age in days of the reseller's i-th customer account at the start. */
+  function scenario(seed: number, withHydra = false, customerAge = (i: number) => 200 + i * 20) {
     const r = rng(seed);
     // twelve addresses, or eight beside the hydra (the sizes of the full and quick presets' relays)
     const relay = pool([24940, 16509], 45, withHydra ? 8 : 12);
     const lists = legitAccounts(300, r).map((a) => accountEvents(a, T0, 30, r));
     for (let i = 0; i < 20; i++)
-      lists.push(via(accountEvents(customer(`customer-${i}`, 200 + i * 20, true), T0, 40, r), relay));
+      lists.push(via(accountEvents(customer(`customer-${i}`, customerAge(i), true), T0, 40, r), relay));
     // a new, unverified customer of the reseller: everything it shows besides its age and
     // verification is the relay's (beside a hydra on the relay it still joins the hydra's campaign:
     // its own deception and the relay's rotation pass the member test; docs/detector.md)
@@ -1449,6 +1465,25 @@ describe("a multi-tenant relay's rotation counts once", () => {
             `seed ${seed}: ${a.account_id} is ${a.verdict} (${a.campaign_id})`,
           );
         }
+    }
+  });
+
+  it("passes it to none of them either when half the customers are months, not years, old", () => {
+    // Customers 1 to 10 months old are not "established" (180 days): before paymentNewSpanDays the
+    // reseller's card read as reuse among new identities for its new, verified customer, whose
+    // deception then passed the member test on the relay's prefixes (the hydra's footprint) and
+    // which inherited the hydra's block (seed 1). Made months apart, they are a business's accounts.
+    for (const seed of [1, 2, 3]) {
+      const report = scenario(seed, true, (i) => 30 + i * 15);
+      const enforced = (prefix: string) =>
+        report.accounts.filter((a) => a.account_id.startsWith(prefix) && isEnforced(a.verdict)).length;
+      assert.equal(enforced("hydra-"), 20, `seed ${seed}: every hydra account enforced`);
+      for (const a of report.accounts)
+        if (a.account_id.includes("customer"))
+          assert.ok(
+            !isEnforced(a.verdict),
+            `seed ${seed}: ${a.account_id} is ${a.verdict} (${a.campaign_id})`,
+          );
     }
   });
 });

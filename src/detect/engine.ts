@@ -816,10 +816,14 @@ export class DetectionEngine {
           // identities is what sign-up fraud looks like
           const own = p.orgId ?? p.index;
           const fresh = new Set<string | number>();
+          const span = this.cfg.paymentNewSpanDays * DAY;
           for (const m of b.members) {
             const q = this.profiles[m]!;
             const id = q.orgId ?? m;
-            if (id !== own && this.ageClass(q) !== 2) fresh.add(id);
+            if (id === own || this.ageClass(q) === 2) continue;
+            // made within weeks of this account (when both creation times are known)
+            if (Math.abs(q.createdMs - p.createdMs) > span) continue;
+            fresh.add(id);
           }
           const others = p.flags.paymentShared;
           p.flags.paymentSharedNew = fresh.size >= this.cfg.paymentNewShare * others ? fresh.size : 0;
