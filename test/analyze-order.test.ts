@@ -176,6 +176,16 @@ describe("analyze on a log out of time order", () => {
     assert.match(report.input.warnings[0]!, /^5 lines \(0\.\d+ %\) .* skipped/);
   });
 
+  it("fails with a clear message when the sort cannot write its runs", async () => {
+    const dir = tempDir("dg-order-");
+    const path = write(dir, "shuffled.jsonl", shuffled(orderedLines(3), 5));
+    const notADir = write(dir, "not-a-dir", ["x"]);
+    await assert.rejects(
+      analyzeLog(path, { asn: false, workers: 0, sort: true, sortRunBytes: 10_000, sortDir: notADir }),
+      /^Error: sorting the log: cannot write its runs under .*not-a-dir .*--sort-dir, or --no-sort/,
+    );
+  });
+
   it("puts lines a little out of order back in order before the engine sees them", async () => {
     const dir = tempDir("dg-order-");
     const ordered = orderedLines(6);

@@ -315,10 +315,19 @@ export class SortedLog {
     };
     const spillRun = () => {
       if (run.lines.length === 0) return;
-      dir ??= mkdtempSync(join(this.opts.tmpDir ?? tmpdir(), "dg-sort-"));
-      const file = join(dir, `run-${files.length}`);
-      spill(run, file);
-      files.push(file);
+      const parent = this.opts.tmpDir ?? tmpdir();
+      try {
+        dir ??= mkdtempSync(join(parent, "dg-sort-"));
+        const file = join(dir, `run-${files.length}`);
+        files.push(file);
+        spill(run, file);
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        const why = e.code === "ENOSPC" ? "no space left" : e.message;
+        throw new Error(
+          `sorting the log: cannot write its runs under ${parent} (${why}); it needs free space about the size of the uncompressed log: choose another directory with --sort-dir, or --no-sort to skip lines out of order instead`,
+        );
+      }
       run = emptyRun();
     };
     try {
