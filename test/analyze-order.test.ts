@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { gzipSync } from "node:zlib";
 import { lineTimeMs } from "../src/batch/sort-log.js";
-import { analyzeLog } from "../src/cli/commands/analyze.js";
+import { analyzeLog, DEFAULT_REORDER_MS } from "../src/cli/commands/analyze.js";
 import { accountEvents, byTime, hydraAccounts, legitAccounts, rng, T0 } from "../src/detect/fixtures.js";
 import { tempDir } from "./helpers/tmp.js";
 
@@ -157,12 +157,14 @@ describe("analyze on a log out of time order", () => {
   it("by default, skips and reports a few late lines in a log in time order instead of sorting it", async () => {
     const dir = tempDir("dg-order-");
     const lines = orderedLines(8);
-    // five lines moved ten minutes' worth of lines later
+    // five lines moved twice the reorder window's worth of lines later
     const late = [...lines];
     const moved: string[] = [];
     for (const at of [900, 700, 500, 300, 100]) moved.push(...late.splice(at, 1));
     const tMoved = Math.max(...moved.map((l) => Date.parse((JSON.parse(l) as { time: string }).time)));
-    let to = late.findIndex((l) => Date.parse((JSON.parse(l) as { time: string }).time) > tMoved + 600_000);
+    let to = late.findIndex(
+      (l) => Date.parse((JSON.parse(l) as { time: string }).time) > tMoved + 2 * DEFAULT_REORDER_MS,
+    );
     assert.ok(to > 0);
     late.splice(to, 0, ...moved);
     to += 1;
@@ -184,6 +186,37 @@ describe("analyze on a log out of time order", () => {
       analyzeLog(path, { asn: false, workers: 0, sort: true, sortRunBytes: 10_000, sortDir: notADir }),
       /^Error: sorting the log: cannot write its runs under .*not-a-dir .*--sort-dir, or --no-sort/,
     );
+  });
+
+  it("reads a gateway's own log, written as exchanges end and stamped when they began, as it is", async () => {
+    // answers of up to five minutes (long streamed answers): the log is out of order by as much
+    const dir = tempDir("dg-order-");
+    const ordered = orderedLines(9);
+    const reference = (await analyzeLog(write(dir, "ordered.jsonl", ordered), {
+      asn: false,
+      workers: 0,
+    })) as Report;
+    const r = rng(4);
+    const asWritten = ordered
+      .map((l, i) => {
+        const start = Date.parse((JSON.parse(l) as { time: string }).time);
+        const latency = r() < 0.1 ? 60_000 + r() * 240_000 : r() * 20_000;
+        return { l, i, end: start + latency };
+      })
+      .sort((a, b) => a.end - b.end || a.i - b.i);
+    const moved = asWritten.filter((x, k) => x.i !== k).length;
+    assert.ok(moved > ordered.length / 4, `${moved} lines out of place`);
+    const report = (await analyzeLog(
+      write(
+        dir,
+        "gateway.jsonl",
+        asWritten.map((x) => x.l),
+      ),
+      { asn: false, workers: 1 },
+    )) as Report;
+    assert.equal(report.input.problem_lines, 0);
+    assert.equal(report.input.sorted, undefined, "no sort needed");
+    assert.deepEqual(verdicts(report), verdicts(reference));
   });
 
   it("puts lines a little out of order back in order before the engine sees them", async () => {

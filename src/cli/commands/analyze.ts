@@ -100,6 +100,14 @@ export function defaultWorkers(): number {
   return Math.max(0, Math.min(3, availableParallelism() - 1));
 }
 
+/**
+ * How much older than the latest line a line may be and still reach the engine in time order. The
+ * gateway writes each exchange when it ends, stamped with the time it began, so its own log is out
+ * of order by up to the longest exchange (a long streamed answer takes minutes); lines held this
+ * long cost memory in proportion to the traffic of the window.
+ */
+export const DEFAULT_REORDER_MS = 10 * 60_000;
+
 /** Options of `analyzeLog`. */
 export interface AnalyzeOptions {
   config?: DetectorConfig;
@@ -174,7 +182,7 @@ async function analyzePass(
   // with workers, each worker loads its own table; the engine only sees extracted features
   const lookup = asn && workers === 0 ? loadAsnTable() : null;
   const engine = new DetectionEngine(opts.config ?? defaultConfig());
-  const reorder = opts.reorderMs ?? 2000;
+  const reorder = opts.reorderMs ?? DEFAULT_REORDER_MS;
   const problems: Problem[] = [];
   const byKind: Record<string, number> = {};
   let problemCount = 0;
@@ -331,7 +339,7 @@ export const register: Register = (program) => {
     .option(
       "--reorder-ms <ms>",
       "lines up to this much older than the latest are put back in time order; older ones are skipped as out_of_order",
-      "2000",
+      String(DEFAULT_REORDER_MS),
     )
     .option(
       "--sort",
