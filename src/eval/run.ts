@@ -60,8 +60,11 @@ export interface EvalFiles {
   progress?: (n: number) => void;
 }
 
-/** How far a line may be older than the latest before eval calls the log out of order (as analyze). */
-const OUT_OF_ORDER_MS = 2000;
+/**
+ * How far a line may be older than the latest before eval calls the log out of order: analyze's
+ * default reorder window (a gateway writes an exchange when it ends, stamped when it began).
+ */
+const OUT_OF_ORDER_MS = 10 * 60_000;
 
 /** Streams the log once and evaluates the report and every naive limit. */
 export async function evaluateFiles(o: EvalFiles): Promise<EvalResult> {
