@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { gzipSync } from "node:zlib";
@@ -12,7 +12,7 @@ type Report = Record<string, unknown> & {
   input: Record<string, unknown> & {
     lines: number;
     events: number;
-    problems: { line: number; problem: string }[];
+    problems: { line: number; problem: string; file?: string }[];
     problems_by_kind: Record<string, number>;
     warnings: string[];
     sorted?: { runs: number; untimed_lines: number; automatic: boolean };
@@ -240,6 +240,60 @@ describe("analyze on a log out of time order", () => {
     })) as Report;
     assert.equal(report.input.problem_lines, 0);
     assert.deepEqual(verdicts(report), verdicts(reference));
+  });
+});
+
+describe("analyze on several files", () => {
+  it("reads files, or a directory of them, one after the other as one log, with problems at their file and line", async () => {
+    const dir = tempDir("dg-files-");
+    const ordered = orderedLines(10);
+    const reference = (await analyzeLog(write(dir, "all.jsonl", ordered), {
+      asn: false,
+      workers: 0,
+    })) as Report;
+    // a day's files as the gateway writes them: an empty one, a bad line in the second, the last gzipped
+    const logs = join(dir, "events");
+    mkdirSync(logs);
+    const third = Math.floor(ordered.length / 3);
+    const day2 = [...ordered.slice(third, 2 * third)];
+    day2.splice(7, 0, "{not json");
+    write(logs, "events-2026-02-01.jsonl", []);
+    write(logs, "events-2026-02-02.jsonl", ordered.slice(0, third));
+    write(logs, "events-2026-02-03.jsonl", day2);
+    writeFileSync(
+      join(logs, "events-2026-02-04.jsonl.gz"),
+      gzipSync(`${ordered.slice(2 * third).join("\n")}\n`),
+    );
+    writeFileSync(join(logs, "notes.txt"), "not a log");
+    const expected = [[join(logs, "events-2026-02-03.jsonl"), 8, "invalid_json"]];
+    for (const workers of [0, 1]) {
+      const report = (await analyzeLog(logs, { asn: false, workers })) as Report & {
+        input: { paths: string[] };
+      };
+      assert.deepEqual(verdicts(report), verdicts(reference), `workers ${workers}`);
+      assert.equal(report.input.paths.length, 4);
+      assert.equal(report.input.lines, ordered.length + 2); // the bad line and the empty file's ""
+      assert.deepEqual(
+        report.input.problems.map((p) => [p.file, p.line, p.problem]),
+        expected,
+      );
+    }
+    // the same files named out of order: sorted, the same report, the bad line still found
+    const named = ["events-2026-02-04.jsonl.gz", "events-2026-02-02.jsonl", "events-2026-02-03.jsonl"];
+    const mixed = (await analyzeLog(
+      named.map((n) => join(logs, n)),
+      { asn: false, workers: 1 },
+    )) as Report;
+    assert.equal(mixed.input.sorted?.automatic, true);
+    assert.deepEqual(verdicts(mixed), verdicts(reference));
+    assert.deepEqual(
+      mixed.input.problems.map((p) => [p.file, p.line, p.problem]),
+      expected,
+    );
+    await assert.rejects(
+      analyzeLog(tempDir("dg-files-empty-"), { asn: false }),
+      /no \*\.jsonl or \*\.jsonl\.gz file in/,
+    );
   });
 });
 

@@ -34,6 +34,29 @@ export interface ReadFeaturesOptions {
   blockBytes?: number | undefined;
   /** Optional fields read as absent (analyze --ignore). */
   ignore?: readonly IgnorableField[] | undefined;
+  /**
+   * Called when the lines of the source's `file`-th file begin, with the number of lines of the
+   * source before them (several files are read one after the other as one source).
+   */
+  onFileStart?: ((file: number, linesBefore: number) => void) | undefined;
+}
+
+/** What to read: a log's path, several logs read one after the other, or blocks of whole lines. */
+export type FeatureSource = string | readonly string[] | AsyncIterable<Uint8Array<ArrayBuffer>>;
+
+/** Blocks of whole lines, each tagged with the file it comes from (a block never spans two). */
+async function* taggedBlocks(
+  source: FeatureSource,
+  blockBytes: number,
+): AsyncGenerator<{ bytes: Uint8Array<ArrayBuffer>; file: number }> {
+  if (typeof source === "string") {
+    for await (const bytes of lineBlocks(source, blockBytes)) yield { bytes, file: 0 };
+  } else if (Array.isArray(source)) {
+    for (let file = 0; file < source.length; file++)
+      for await (const bytes of lineBlocks(source[file]!, blockBytes)) yield { bytes, file };
+  } else {
+    for await (const bytes of source as AsyncIterable<Uint8Array<ArrayBuffer>>) yield { bytes, file: 0 };
+  }
 }
 
 /** Splits a byte stream into blocks of whole lines; the last block may lack its final newline. */
@@ -72,18 +95,24 @@ function offset(problems: ChunkProblem[], base: number): ChunkProblem[] {
 }
 
 /**
- * `source` is a log's path, or blocks of whole lines already read (a sorted log); line numbers in
- * the batches count the lines of the source.
+ * Line numbers in the batches count the lines of the whole source (several files: one after the
+ * other; `onFileStart` says where each begins).
  */
 export async function* readFeatures(
-  source: string | AsyncIterable<Uint8Array<ArrayBuffer>>,
+  source: FeatureSource,
   opts: ReadFeaturesOptions,
 ): AsyncGenerator<FeatureBatch> {
   const blockBytes = opts.blockBytes ?? 1 << 20;
-  const blocks = () => (typeof source === "string" ? lineBlocks(source, blockBytes) : source);
   let base = 0;
+  let file = -1;
+  const enter = (f: number) => {
+    if (f === file) return;
+    file = f;
+    opts.onFileStart?.(f, base);
+  };
   if (opts.workers <= 0) {
-    for await (const block of blocks()) {
+    for await (const { bytes: block, file: f } of taggedBlocks(source, blockBytes)) {
+      enter(f);
       const r = processChunk(block, opts.lookup ?? null, opts.ignore ?? []);
       yield {
         features: r.features,
@@ -122,8 +151,9 @@ export async function* readFeatures(
       const msg: FeatureWorkerRequest = { id, bytes };
       workers[id % workers.length]!.postMessage(msg, [bytes.buffer]);
     });
-  const unpack = (reply: FeatureWorkerReply): FeatureBatch => {
+  const unpack = (reply: FeatureWorkerReply, f: number): FeatureBatch => {
     if ("error" in reply) throw new Error(`feature worker failed: ${reply.error}`);
+    enter(f);
     const lines = reply.featureLines;
     for (let i = 0; i < lines.length; i++) lines[i]! += base;
     const batch = { features: decodeFeatures(reply.cols), lines, problems: offset(reply.problems, base) };
@@ -131,16 +161,20 @@ export async function* readFeatures(
     return batch;
   };
   const maxInFlight = 2 * workers.length + 1;
-  const pending: Promise<FeatureWorkerReply>[] = [];
+  const pending: { reply: Promise<FeatureWorkerReply>; file: number }[] = [];
+  const next = async () => {
+    const p = pending.shift()!;
+    return unpack(await p.reply, p.file);
+  };
   try {
-    for await (const block of blocks()) {
-      pending.push(send(block));
-      if (pending.length >= maxInFlight) yield unpack(await pending.shift()!);
+    for await (const { bytes, file: f } of taggedBlocks(source, blockBytes)) {
+      pending.push({ reply: send(bytes), file: f });
+      if (pending.length >= maxInFlight) yield await next();
     }
-    while (pending.length > 0) yield unpack(await pending.shift()!);
+    while (pending.length > 0) yield await next();
   } finally {
     // a consumer that stops early (--strict) leaves replies pending: settle them quietly
-    for (const p of pending) p.catch(() => {});
+    for (const p of pending) p.reply.catch(() => {});
     await Promise.all(workers.map((w) => w.terminate()));
   }
 }

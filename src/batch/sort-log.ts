@@ -274,12 +274,17 @@ class BlockWriter {
 /** A log being sorted: iterate `blocks()` once, then read `stats`. */
 export class SortedLog {
   private readonly map = new LineMap();
+  private readonly paths: readonly string[];
   readonly stats: SortStats = { lines: 0, runs: 0, untimed: 0 };
+  /** Lines of the source before each file's first (several files are sorted as one log). */
+  readonly fileStarts: number[] = [];
 
   constructor(
-    private readonly path: string,
+    path: string | readonly string[],
     private readonly opts: SortOptions = {},
-  ) {}
+  ) {
+    this.paths = typeof path === "string" ? [path] : path;
+  }
 
   /** Original (1-based) line number of the k-th line yielded. */
   originalLine(k: number): number {
@@ -331,26 +336,29 @@ export class SortedLog {
       run = emptyRun();
     };
     try {
-      let input: NodeJS.ReadableStream = createReadStream(this.path, { highWaterMark: 1 << 20 });
-      if (this.path.endsWith(".gz")) input = input.pipe(createGunzip());
-      let carry: Buffer | null = null;
-      for await (const chunk of input as AsyncIterable<Buffer>) {
-        const buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
-        let start = 0;
-        for (;;) {
-          const nl = buf.indexOf(10, start);
-          if (nl === -1) break;
-          keep(buf.subarray(start, nl));
-          start = nl + 1;
-          if (run.bytes >= runBytes) spillRun();
+      for (const path of this.paths) {
+        this.fileStarts.push(lineNo);
+        let input: NodeJS.ReadableStream = createReadStream(path, { highWaterMark: 1 << 20 });
+        if (path.endsWith(".gz")) input = input.pipe(createGunzip());
+        let carry: Buffer | null = null;
+        for await (const chunk of input as AsyncIterable<Buffer>) {
+          const buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
+          let start = 0;
+          for (;;) {
+            const nl = buf.indexOf(10, start);
+            if (nl === -1) break;
+            keep(buf.subarray(start, nl));
+            start = nl + 1;
+            if (run.bytes >= runBytes) spillRun();
+          }
+          carry = start < buf.length ? Buffer.from(buf.subarray(start)) : null;
+          if (this.opts.onProgress && Date.now() - lastProgress >= 2000) {
+            lastProgress = Date.now();
+            this.opts.onProgress(lineNo, files.length);
+          }
         }
-        carry = start < buf.length ? Buffer.from(buf.subarray(start)) : null;
-        if (this.opts.onProgress && Date.now() - lastProgress >= 2000) {
-          lastProgress = Date.now();
-          this.opts.onProgress(lineNo, files.length);
-        }
+        if (carry && carry.length > 0) keep(carry);
       }
-      if (carry && carry.length > 0) keep(carry);
       this.stats.lines = lineNo;
 
       if (files.length === 0) {

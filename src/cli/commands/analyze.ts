@@ -5,8 +5,9 @@
  * (within `--reorder-ms`) are put back in order; a log that is not in time order at all is sorted
  * first with `--sort` (an external merge sort, src/batch/sort-log.ts).
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { join } from "node:path";
 import { loadAsnTable } from "../../batch/asn.js";
 import { readFeatures } from "../../batch/feature-reader.js";
 import { SortedLog } from "../../batch/sort-log.js";
@@ -78,6 +79,8 @@ const EVIDENCE_FIELDS: readonly { field: string; has: (f: RequestFeatures) => bo
 const FIELD_WARN_SHARE = 0.5;
 
 interface Problem {
+  /** The log file, when several were read as one log. */
+  file?: string;
   line: number;
   problem: string;
   detail: string;
@@ -150,9 +153,35 @@ class NotInTimeOrder extends Error {
   }
 }
 
-/** Runs the analysis; returns the report object (also used by tests and benchmarks). */
-export async function analyzeLog(path: string, opts: AnalyzeOptions): Promise<Record<string, unknown>> {
-  if (!existsSync(path)) throw new ConfigError(`no such log: ${path}`);
+/**
+ * The log files named: files as they are, directories as their `*.jsonl` and `*.jsonl.gz` files in
+ * name order (the gateway's recorder writes `events-YYYY-MM-DD.jsonl`, one per UTC day).
+ */
+export function logFiles(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const path of paths) {
+    if (!existsSync(path)) throw new ConfigError(`no such log: ${path}`);
+    if (statSync(path).isDirectory()) {
+      const names = readdirSync(path)
+        .filter((n) => /\.jsonl(\.gz)?$/.test(n))
+        .sort();
+      if (names.length === 0) throw new ConfigError(`no *.jsonl or *.jsonl.gz file in ${path}`);
+      for (const n of names) out.push(join(path, n));
+    } else out.push(path);
+  }
+  if (out.length === 0) throw new ConfigError("no log given");
+  return out;
+}
+
+/**
+ * Runs the analysis of one log, or of several files read one after the other as one log (see
+ * logFiles); returns the report object (also used by tests and benchmarks).
+ */
+export async function analyzeLog(
+  logs: string | readonly string[],
+  opts: AnalyzeOptions,
+): Promise<Record<string, unknown>> {
+  const path = logFiles(typeof logs === "string" ? [logs] : logs);
   const started = Date.now();
   const mode = opts.sort ?? "auto";
   if (mode === true) return analyzePass(path, opts, started, true, null);
@@ -171,7 +200,7 @@ export async function analyzeLog(path: string, opts: AnalyzeOptions): Promise<Re
  * NotInTimeOrder once the log is clearly not in time order; on the sorted pass, why it was sorted.
  */
 async function analyzePass(
-  path: string,
+  path: readonly string[],
   opts: AnalyzeOptions,
   started: number,
   sort: boolean,
@@ -201,14 +230,29 @@ async function analyzePass(
           : undefined,
       })
     : null;
-  // line numbers in the sorted stream, back to the file's
-  const fileLine = (line: number) => (sorted ? sorted.originalLine(line) : line);
+  // Line numbers in the stream read (sorted or not, several files or one) back to a file's: where
+  // each file's lines begin among the source's.
+  const starts: number[] = [];
+  const place = (p: Problem) => {
+    let line = sorted ? sorted.originalLine(p.line) : p.line;
+    if (path.length > 1) {
+      const at = sorted ? sorted.fileStarts : starts;
+      let f = at.length - 1;
+      while (f > 0 && at[f]! >= line) f--;
+      line -= at[f] ?? 0;
+      p.file = path[f]!;
+    }
+    p.line = line;
+  };
   const note = (p: Problem) => {
-    p.line = fileLine(p.line);
+    place(p);
     problemCount++;
     byKind[p.problem] = (byKind[p.problem] ?? 0) + 1;
     if (problems.length < 100) problems.push(p);
-    if (opts.strict) throw new ConfigError(`line ${p.line}: ${p.problem}: ${p.detail} (--strict)`);
+    if (opts.strict)
+      throw new ConfigError(
+        `${p.file ? `${p.file}: ` : ""}line ${p.line}: ${p.problem}: ${p.detail} (--strict)`,
+      );
   };
   const carried = new Array<number>(EVIDENCE_FIELDS.length).fill(0);
   // Lines up to `reorder` ms older than the latest wait here and reach the engine in time order
@@ -252,6 +296,10 @@ async function analyzePass(
     lookup,
     blockBytes: opts.blockBytes,
     ignore: opts.ignore,
+    // (an empty file has no lines: it starts where the next one does)
+    onFileStart: (file, before) => {
+      for (let k = starts.length; k <= file; k++) starts[k] = before;
+    },
   })) {
     // features and problem lines, merged back into file order
     const { features, lines: at, problems: bad } = batch;
@@ -304,7 +352,7 @@ async function analyzePass(
   return {
     ...report,
     input: {
-      path,
+      ...(path.length === 1 ? { path: path[0] } : { paths: path }),
       lines,
       events,
       problem_lines: problemCount,
@@ -331,7 +379,10 @@ export const register: Register = (program) => {
   program
     .command("analyze")
     .description("Analyse an event log (JSONL, optionally .gz) in time order and write the detection report")
-    .argument("<log>", "event log in interchange format v1")
+    .argument(
+      "<logs...>",
+      "event log in interchange format v1 (JSONL or JSONL.gz); several files, or directories of them (*.jsonl, *.jsonl.gz in name order, as the gateway writes one per day), are read one after the other as one log",
+    )
     .option("--out <file>", "write the report here (default: stdout)")
     .option("--strict", "treat the first bad line as fatal (exit 2)")
     .option("--config <file>", "detector configuration (JSON, partial; defaults elsewhere)")
@@ -357,7 +408,7 @@ export const register: Register = (program) => {
       "read the log as if it lacked these optional fields (comma-separated, e.g. account.created_at,client.tls_fingerprint): what the detector owes to each",
     )
     .option("--quiet", "no progress on stderr")
-    .action(async (log: string, opts: Options) => {
+    .action(async (log: string[], opts: Options) => {
       const workers = Number(opts.workers);
       if (!Number.isInteger(workers) || workers < 0 || workers > 64)
         throw new ConfigError("--workers must be an integer from 0 to 64");
