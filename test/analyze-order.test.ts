@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { lineTimeMs } from "../src/batch/sort-log.js";
 import { analyzeLog, DEFAULT_REORDER_MS } from "../src/cli/commands/analyze.js";
@@ -293,6 +295,52 @@ describe("analyze on several files", () => {
     await assert.rejects(
       analyzeLog(tempDir("dg-files-empty-"), { asn: false }),
       /no \*\.jsonl or \*\.jsonl\.gz file in/,
+    );
+  });
+});
+
+describe("analyze on standard input", () => {
+  const BIN = fileURLToPath(new URL("../../bin/distillguard.mjs", import.meta.url));
+  const cli = (args: string[], input: Buffer) =>
+    spawnSync(process.execPath, [BIN, "analyze", ...args], { input, encoding: "utf8" });
+
+  it("reads a log from -, gzipped or not, to the file's report; sorts it only when asked", async () => {
+    const dir = tempDir("dg-stdin-");
+    const ordered = orderedLines(11);
+    const path = write(dir, "log.jsonl", ordered);
+    const reference = (await analyzeLog(path, { asn: true })) as Report;
+    const text = readFileSync(path);
+    for (const [name, input] of [
+      ["plain", text],
+      ["gzip", gzipSync(text)],
+    ] as const) {
+      const out = join(dir, `${name}.json`);
+      const r = cli(["-", "--out", out, "--quiet"], input);
+      assert.equal(r.status, 0, r.stderr);
+      const report = JSON.parse(readFileSync(out, "utf8")) as Report;
+      assert.deepEqual(verdicts(report), verdicts(reference), name);
+      assert.equal(report.input.path, "-");
+    }
+    // out of time order: standard input cannot be read twice, so it says how to go on
+    const mixed = Buffer.from(`${shuffled(ordered, 3).join("\n")}\n`);
+    const refused = cli(["-", "--out", join(dir, "x.json"), "--quiet"], mixed);
+    assert.equal(refused.status, 2);
+    assert.match(refused.stderr, /standard input is not in time order .*--sort/);
+    const out = join(dir, "sorted.json");
+    const sorted = cli(["-", "--sort", "--out", out, "--quiet"], mixed);
+    assert.equal(sorted.status, 0, sorted.stderr);
+    assert.equal((JSON.parse(readFileSync(out, "utf8")) as Report).input.events, ordered.length);
+  });
+
+  it("warns when most lines are not events (a gzipped log under a plain name)", async () => {
+    const dir = tempDir("dg-stdin-");
+    const path = join(dir, "log.jsonl");
+    writeFileSync(path, gzipSync(`${orderedLines(12).join("\n")}\n`));
+    const report = (await analyzeLog(path, { asn: false, workers: 0 })) as Report;
+    assert.equal(report.input.events, 0);
+    assert.match(
+      report.input.warnings[0]!,
+      /^\d+ of \d+ lines are not events \(\d+ invalid_utf8.*named \*\.gz\?$/,
     );
   });
 });

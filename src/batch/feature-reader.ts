@@ -5,15 +5,14 @@
  * is left with the detection engine; with 0 they run inline. Both give the same features, lines and
  * problems in the same order.
  */
-import { createReadStream } from "node:fs";
 import { Worker } from "node:worker_threads";
-import { createGunzip } from "node:zlib";
 import { decodeFeatures } from "../detect/feature-codec.js";
 import type { RequestFeatures } from "../detect/features.js";
 import type { NetworkLookup } from "../detect/network.js";
 import type { IgnorableField } from "../events/ignore.js";
 import { type ChunkProblem, processChunk } from "./chunk.js";
 import type { FeatureWorkerOptions, FeatureWorkerReply, FeatureWorkerRequest } from "./feature-worker.js";
+import { openLog } from "./open-log.js";
 
 export interface FeatureBatch {
   features: RequestFeatures[];
@@ -41,7 +40,7 @@ export interface ReadFeaturesOptions {
   onFileStart?: ((file: number, linesBefore: number) => void) | undefined;
 }
 
-/** What to read: a log's path, several logs read one after the other, or blocks of whole lines. */
+/** What to read: a log's path ("-": standard input), several logs read one after the other, or blocks of whole lines. */
 export type FeatureSource = string | readonly string[] | AsyncIterable<Uint8Array<ArrayBuffer>>;
 
 /** Blocks of whole lines, each tagged with the file it comes from (a block never spans two). */
@@ -61,11 +60,9 @@ async function* taggedBlocks(
 
 /** Splits a byte stream into blocks of whole lines; the last block may lack its final newline. */
 async function* lineBlocks(path: string, blockBytes: number): AsyncGenerator<Uint8Array<ArrayBuffer>> {
-  let input: NodeJS.ReadableStream = createReadStream(path, { highWaterMark: blockBytes });
-  if (path.endsWith(".gz")) input = input.pipe(createGunzip());
   let parts: Buffer[] = [];
   let held = 0;
-  for await (const chunk of input as AsyncIterable<Buffer>) {
+  for await (const chunk of openLog(path, blockBytes)) {
     parts.push(chunk);
     held += chunk.length;
     if (held < blockBytes) continue;

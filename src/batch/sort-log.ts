@@ -13,10 +13,10 @@
  * are copied as they are: a line that is not UTF-8 stays so. Blank lines are dropped (the reader
  * skips them anyway) but still counted in `lines`.
  */
-import { closeSync, createReadStream, mkdtempSync, openSync, readSync, rmSync, writeSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createGunzip } from "node:zlib";
+import { openLog } from "./open-log.js";
 
 export interface SortOptions {
   /** Bytes of log lines held in memory per run (default 256 MiB). */
@@ -338,10 +338,8 @@ export class SortedLog {
     try {
       for (const path of this.paths) {
         this.fileStarts.push(lineNo);
-        let input: NodeJS.ReadableStream = createReadStream(path, { highWaterMark: 1 << 20 });
-        if (path.endsWith(".gz")) input = input.pipe(createGunzip());
         let carry: Buffer | null = null;
-        for await (const chunk of input as AsyncIterable<Buffer>) {
+        for await (const chunk of openLog(path)) {
           const buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
           let start = 0;
           for (;;) {

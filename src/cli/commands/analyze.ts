@@ -10,6 +10,7 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { loadAsnTable } from "../../batch/asn.js";
 import { readFeatures } from "../../batch/feature-reader.js";
+import { STDIN } from "../../batch/open-log.js";
 import { SortedLog } from "../../batch/sort-log.js";
 import { ConfigError } from "../../core/errors.js";
 import { type DetectorConfig, defaultConfig, parseDetectorConfig } from "../../detect/config.js";
@@ -158,6 +159,10 @@ class NotInTimeOrder extends Error {
  * name order (the gateway's recorder writes `events-YYYY-MM-DD.jsonl`, one per UTC day).
  */
 export function logFiles(paths: readonly string[]): string[] {
+  if (paths.includes(STDIN)) {
+    if (paths.length > 1) throw new ConfigError("- (standard input) cannot be read with other logs");
+    return [STDIN];
+  }
   const out: string[] = [];
   for (const path of paths) {
     if (!existsSync(path)) throw new ConfigError(`no such log: ${path}`);
@@ -189,6 +194,11 @@ export async function analyzeLog(
     return await analyzePass(path, opts, started, false, mode === "auto" && !opts.strict);
   } catch (err) {
     if (!(err instanceof NotInTimeOrder)) throw err;
+    // standard input cannot be read again
+    if (path[0] === STDIN)
+      throw new ConfigError(
+        `the log on standard input is not in time order (${err.message}): run with --sort, which sorts it as it reads, or --no-sort to skip such lines`,
+      );
     if (opts.progress)
       process.stderr.write(`analyze: ${err.message}: sorting the log by time and starting again\n`);
     return analyzePass(path, opts, started, true, err);
@@ -327,6 +337,18 @@ async function analyzePass(
     warnings.push(
       `${skipped} lines (${((100 * skipped) / Math.max(1, lines)).toFixed(skipped * 1000 < lines ? 3 : 1)} %) were more than ${reorder} ms older than an earlier line and were skipped: sort the log by time (--sort) or raise --reorder-ms`,
     );
+  // most of the log unreadable: not a v1 log, or compressed under a name that does not say so
+  const unreadable = problemCount - skipped;
+  if (unreadable > 0 && unreadable >= events) {
+    const kinds = Object.entries(byKind)
+      .filter(([k]) => k !== "out_of_order")
+      .sort((x, y) => y[1] - x[1])
+      .map(([k, n]) => `${n} ${k}`)
+      .join(", ");
+    warnings.push(
+      `${unreadable} of ${unreadable + events} lines are not events (${kinds}): is this an interchange-format v1 log, uncompressed or named *.gz?`,
+    );
+  }
   if (auto instanceof NotInTimeOrder)
     warnings.push(
       `the log is not in time order (${auto.skipped} of its first ${auto.line} lines were more than ${reorder} ms older than an earlier line): it was sorted by time first; --no-sort skips such lines instead`,
@@ -381,7 +403,7 @@ export const register: Register = (program) => {
     .description("Analyse an event log (JSONL, optionally .gz) in time order and write the detection report")
     .argument(
       "<logs...>",
-      "event log in interchange format v1 (JSONL or JSONL.gz); several files, or directories of them (*.jsonl, *.jsonl.gz in name order, as the gateway writes one per day), are read one after the other as one log",
+      "event log in interchange format v1 (JSONL or JSONL.gz; - reads standard input); several files, or directories of them (*.jsonl, *.jsonl.gz in name order, as the gateway writes one per day), are read one after the other as one log",
     )
     .option("--out <file>", "write the report here (default: stdout)")
     .option("--strict", "treat the first bad line as fatal (exit 2)")
