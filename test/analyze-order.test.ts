@@ -332,7 +332,7 @@ describe("analyze on standard input", () => {
     assert.equal((JSON.parse(readFileSync(out, "utf8")) as Report).input.events, ordered.length);
   });
 
-  it("warns when most lines are not events (a gzipped log under a plain name)", async () => {
+  it("warns when most lines are not events (a gzipped log under a plain name), or when there are none", async () => {
     const dir = tempDir("dg-stdin-");
     const path = join(dir, "log.jsonl");
     writeFileSync(path, gzipSync(`${orderedLines(12).join("\n")}\n`));
@@ -342,6 +342,8 @@ describe("analyze on standard input", () => {
       report.input.warnings[0]!,
       /^\d+ of \d+ lines are not events \(\d+ invalid_utf8.*named \*\.gz\?$/,
     );
+    const empty = (await analyzeLog(write(dir, "empty.jsonl", [""]), { asn: false, workers: 0 })) as Report;
+    assert.deepEqual(empty.input.warnings, ["the log has no events"]);
   });
 });
 

@@ -349,6 +349,7 @@ async function analyzePass(
       `${unreadable} of ${unreadable + events} lines are not events (${kinds}): is this an interchange-format v1 log, uncompressed or named *.gz?`,
     );
   }
+  if (events === 0 && unreadable === 0) warnings.push("the log has no events");
   if (auto instanceof NotInTimeOrder)
     warnings.push(
       `the log is not in time order (${auto.skipped} of its first ${auto.line} lines were more than ${reorder} ms older than an earlier line): it was sorted by time first; --no-sort skips such lines instead`,
