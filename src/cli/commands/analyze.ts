@@ -1,5 +1,5 @@
 /**
- * `distillguard analyze LOG --out REPORT.json`: runs the detection engine over a log in time order
+ * `distillguard analyze LOG... --out REPORT.json`: runs the detection engine over a log in time order
  * (no look-ahead) and writes the detection report. Bad lines are counted, reported with their line
  * numbers and skipped; `--strict` makes the first one fatal (exit 2). Lines a little out of time order
  * (within `--reorder-ms`) are put back in order; a log that is not in time order at all is sorted
@@ -401,7 +401,9 @@ async function analyzePass(
 export const register: Register = (program) => {
   program
     .command("analyze")
-    .description("Analyse an event log (JSONL, optionally .gz) in time order and write the detection report")
+    .description(
+      "Analyse an event log (JSONL, optionally .gz; several files, a directory of them, or - for standard input) in time order and write the detection report",
+    )
     .argument(
       "<logs...>",
       "event log in interchange format v1 (JSONL or JSONL.gz; - reads standard input); several files, or directories of them (*.jsonl, *.jsonl.gz in name order, as the gateway writes one per day), are read one after the other as one log",
