@@ -1497,12 +1497,24 @@ describe("a forged client stack links a ring", () => {
    * each rotating over the same three exit prefixes (infrastructure alone: below `infraOnlyLink`),
    * created days apart (no creation burst), unverified, each with its own card. `forge`: each sends one Node
    * SDK's user agent (a different version per account) over that Python stack; otherwise a Python
-   * SDK's. `agedDays`: account age at the start.
+   * SDK's. `agedDays`: account age at the start; `spacingDays`: days between two accounts' creation;
+   * `publicOnExits`: how many of the public send through the same exits (a commercial VPN).
    */
-  function ring(seed: number, forge: boolean, agedDays: number) {
+  function ring(seed: number, forge: boolean, agedDays: number, spacingDays = 0.3, publicOnExits = 0) {
     const r = rng(seed);
+    // `publicOnExits` of the public send through the ring's exits too (a commercial VPN)
     const lists = legitAccounts(160, r).map((a, i) =>
-      accountEvents({ ...a, uas: [PY_UAS[i % PY_UAS.length]!], tls: PY }, T0, 20, r),
+      accountEvents(
+        {
+          ...a,
+          uas: [PY_UAS[i % PY_UAS.length]!],
+          tls: PY,
+          ...(i < publicOnExits ? { ips: EXITS.map((p, j) => `${p}.${100 + i + j}`) } : {}),
+        },
+        T0,
+        20,
+        r,
+      ),
     );
     const ids: string[] = [];
     for (let k = 0; k < 6; k++) {
@@ -1515,7 +1527,7 @@ describe("a forged client stack links a ring", () => {
             ...base,
             id,
             org: null,
-            createdAt: new Date(T0 - (agedDays + k * 0.3) * 86_400_000).toISOString(),
+            createdAt: new Date(T0 - (agedDays + k * spacingDays) * 86_400_000).toISOString(),
             verified: false,
             payment: `pay-ring-${k}`,
             email: `mail${k}.example`,
@@ -1536,6 +1548,12 @@ describe("a forged client stack links a ring", () => {
       .reduce((m, n) => Math.max(m, n), 0);
     return { report, linked };
   }
+  it("links a ring made in one small burst on exits the public shares", () => {
+    for (const seed of [1, 2, 3]) {
+      const burst = ring(seed, false, 2, 3 / 1440, 40);
+      assert.ok(burst.linked >= 4, `seed ${seed}: ${burst.linked} of 6 burst accounts in one campaign`);
+    }
+  });
   it("links new accounts that send one runtime's user agents over another runtime's stack, and not the same ring without the forgery", () => {
     for (const seed of [1, 2, 3]) {
       const forged = ring(seed, true, 2);

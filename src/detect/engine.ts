@@ -963,6 +963,7 @@ export class DetectionEngine {
     const w = this.cfg.linkWeights;
     const best = this.best.fill(0);
     let forged = 0;
+    let creationDf = 0;
     const mark = this.probeMarks;
     const ids = q.keyIds;
     for (let i = 0, n = q.keys.length; i < n; i++) {
@@ -983,6 +984,7 @@ export class DetectionEngine {
       } else if (t === KeyType.tlsUa || t === KeyType.prefix || t === KeyType.asn) {
         best[t] = Math.min(3 * typeWeight(t, w), best[t]! + v);
       } else if (v > best[t]!) best[t] = v;
+      if (t === KeyType.creation) creationDf = b.df;
     }
     // A forged stack is a ring's tooling, and counts between new accounts only: older accounts
     // behind one TLS-terminating proxy (a company's inspection gateway forwards its users' user
@@ -998,6 +1000,20 @@ export class DetectionEngine {
       Math.abs(p.createdMs - q.createdMs) < this.cfg.creationWindowMin * 60_000
     )
       best[KeyType.creation] = typeWeight(KeyType.creation, w);
+    // A creation window both accounts were flagged members of a burst in counts double while it
+    // holds under creationBurstMin accounts: a small ring made within minutes links on its first
+    // requests (the quick cot-grader's first accounts share only that, VPN exits the public uses
+    // and a popular template). Not behind a relay: a reseller's new customer made in the hydra's
+    // first burst window, on the relay's stack, was linked into the hydra's campaign (quick seed 6).
+    if (
+      best[KeyType.creation]! > 0 &&
+      creationDf < this.cfg.creationBurstMin &&
+      p.flags.creationBurst > 0 &&
+      q.flags.creationBurst > 0 &&
+      !isRelayed(p) &&
+      !isRelayed(q)
+    )
+      best[KeyType.creation] = 2 * typeWeight(KeyType.creation, w);
     let identity = best[KeyType.template]! + best[KeyType.payment]! + best[KeyType.creation]!;
     identity += best[KeyType.email]! + best[KeyType.org]! + forged;
     const j = syncMeasured(p) && syncMeasured(q) ? p.sync.jaccard(q.sync) : 0;
