@@ -12,7 +12,7 @@ import { FNV_OFFSET, fmix, mix2 } from "./hash.js";
 
 const NUM = 0x6e756d21; // placeholder hash for numbers and ids
 const NAME = 0x6e616d65; // placeholder hash for capitalised words (names, sentence starts)
-const EDGE = 8; // tokens in the head / tail hash
+const EDGE = 8; // tokens in the head / tail hash (a power of two: the tail ring is indexed with a mask)
 const MAX_CHARS = 8000; // characters scanned per text (bounded cost on huge prompts)
 const MAX_SHINGLES = 64; // SimHash shingles kept per request (content-sampled on long texts)
 
@@ -99,14 +99,24 @@ function lookupPhrase(h: number): number {
 
 const POLICY_BIT = 1 << CAPABILITIES.indexOf("policy_rewrite");
 
-/** Running SimHash accumulator over several texts (system + user). */
+/**
+ * Running SimHash accumulator over several texts (system + user). Per-bit counts are kept packed,
+ * four 8-bit lanes to a word (word k counts bits k, k+8, k+16 and k+24 of a hash), so adding a
+ * shingle costs eight additions per 32 bits instead of 32; the lanes are folded into the signed
+ * per-bit sums (+1 for a set bit, -1 for a clear one) before they could overflow.
+ */
 export class SimHasher {
   private readonly acc = new Int32Array(64);
+  /** Packed counts of set bits since the last fold: 0-7 for the low hash, 8-15 for the high one. */
+  private readonly lanes = new Uint32Array(16);
+  private pending = 0;
   shingles = 0;
 
   /** Clears the accumulator. */
   reset(): void {
     this.acc.fill(0);
+    this.lanes.fill(0);
+    this.pending = 0;
     this.shingles = 0;
   }
 
@@ -114,16 +124,37 @@ export class SimHasher {
   add(s: number): void {
     const a = fmix(s);
     const b = fmix(s ^ 0x5bd1e995);
-    const acc = this.acc;
-    for (let i = 0; i < 32; i++) {
-      acc[i]! += ((a >>> i) & 1) * 2 - 1;
-      acc[i + 32]! += ((b >>> i) & 1) * 2 - 1;
+    const l = this.lanes;
+    for (let k = 0; k < 8; k++) {
+      l[k]! += (a >>> k) & 0x01010101;
+      l[k + 8]! += (b >>> k) & 0x01010101;
     }
     this.shingles++;
+    if (++this.pending === 255) this.fold();
+  }
+
+  /** Moves the packed counts into the signed per-bit sums. */
+  private fold(): void {
+    const n = this.pending;
+    if (n === 0) return;
+    const l = this.lanes;
+    const acc = this.acc;
+    for (let k = 0; k < 8; k++) {
+      const x = l[k]!;
+      const y = l[k + 8]!;
+      for (let j = 0; j < 4; j++) {
+        const bit = k + 8 * j;
+        acc[bit]! += ((x >>> (8 * j)) & 0xff) * 2 - n;
+        acc[bit + 32]! += ((y >>> (8 * j)) & 0xff) * 2 - n;
+      }
+    }
+    l.fill(0);
+    this.pending = 0;
   }
 
   /** Copies the accumulator out (to cache a text's contribution). */
   snapshot(): { acc: Int32Array; shingles: number } {
+    this.fold();
     return { acc: this.acc.slice(), shingles: this.shingles };
   }
 
@@ -135,6 +166,7 @@ export class SimHasher {
 
   /** High 32 bits of the SimHash. */
   hi(): number {
+    this.fold();
     let v = 0;
     for (let i = 0; i < 32; i++) if (this.acc[i + 32]! > 0) v |= 1 << i;
     return v >>> 0;
@@ -142,6 +174,7 @@ export class SimHasher {
 
   /** Low 32 bits of the SimHash. */
   lo(): number {
+    this.fold();
     let v = 0;
     for (let i = 0; i < 32; i++) if (this.acc[i]! > 0) v |= 1 << i;
     return v >>> 0;
@@ -149,6 +182,11 @@ export class SimHasher {
 }
 
 const tailRing = new Uint32Array(EDGE);
+// The text's UTF-16 code units are copied here once per call: reading a typed array in the scan loop
+// is cheaper than charCodeAt, which re-checks the string's representation at every character.
+// One unit past the text holds a space, so a word ends there without a bounds test per character.
+const unitBytes = Buffer.allocUnsafeSlow((MAX_CHARS + 1) * 2);
+const UNITS = new Uint16Array(unitBytes.buffer, unitBytes.byteOffset, MAX_CHARS + 1);
 
 // Character classes for the scanner: 0 punctuation, 1 space, 2 lower-case / other word, 3 upper, 4 digit.
 const KIND = new Uint8Array(65536);
@@ -164,6 +202,9 @@ export function fingerprintText(text: string, sim: SimHasher): TextPrint {
   const n = Math.min(text.length, MAX_CHARS);
   // Sample shingles by content on long texts so near-duplicates keep the same sample (about 64 kept).
   const sampleMask = n > 1280 ? 15 : n > 640 ? 7 : n > 320 ? 3 : n > 160 ? 1 : 0;
+  unitBytes.write(text, 0, n * 2, "utf16le");
+  const units = UNITS;
+  units[n] = 32;
   let skeleton = FNV_OFFSET;
   let head = FNV_OFFSET;
   let tokens = 0;
@@ -174,7 +215,7 @@ export function fingerprintText(text: string, sim: SimHasher): TextPrint {
   let c2 = 0; // chained hash of the previous two words, 0 when fewer
   let i = 0;
   while (i < n) {
-    let c = text.charCodeAt(i);
+    let c = units[i]!;
     let kind = KIND[c]!;
     if (kind === 1) {
       i++;
@@ -183,17 +224,13 @@ export function fingerprintText(text: string, sim: SimHasher): TextPrint {
     let norm: number;
     if (kind >= 2) {
       let h = FNV_OFFSET;
-      let digits = 0;
       const capital = kind === 3;
-      let lowerAfter = false;
+      let seen = 0; // bit k set when a character of kind k occurs in the word
       do {
-        if (kind === 4) digits++;
-        else if (kind === 3) c += 32;
-        else lowerAfter = true;
-        h = Math.imul(h ^ c, 0x01000193);
-        i++;
-        if (i >= n) break;
-        c = text.charCodeAt(i);
+        seen |= 1 << kind;
+        // kind 3 (A-Z) is the only odd kind inside a word: add 32 to lower-case it
+        h = Math.imul(h ^ (c + ((kind & 1) << 5)), 0x01000193);
+        c = units[++i]!;
         kind = KIND[c]!;
       } while (kind >= 2);
       h >>>= 0;
@@ -209,7 +246,7 @@ export function fingerprintText(text: string, sim: SimHasher): TextPrint {
       tags |= bits;
       c2 = nc2;
       w1 = h;
-      norm = digits > 0 ? NUM : capital && lowerAfter ? NAME : h;
+      norm = seen & (1 << 4) ? NUM : capital && seen & (1 << 2) ? NAME : h;
     } else {
       norm = c;
       if (c === 46 || c === 63 || c === 33 || c === 58) {
@@ -220,7 +257,7 @@ export function fingerprintText(text: string, sim: SimHasher): TextPrint {
     }
     skeleton = Math.imul(skeleton ^ norm, 0x01000193) >>> 0;
     if (tokens < EDGE) head = mix2(head, norm);
-    tailRing[tokens % EDGE] = norm;
+    tailRing[tokens & (EDGE - 1)] = norm;
     if (tokens > 0 && sim.shingles < MAX_SHINGLES) {
       const sh = chain(prevNorm, norm);
       if ((((sh >>> 7) ^ sh) & sampleMask) === 0) sim.add(sh);
@@ -230,7 +267,7 @@ export function fingerprintText(text: string, sim: SimHasher): TextPrint {
   }
   let tail = FNV_OFFSET;
   const k = Math.min(tokens, EDGE);
-  for (let j = tokens - k; j < tokens; j++) tail = mix2(tail, tailRing[j % EDGE]!);
+  for (let j = tokens - k; j < tokens; j++) tail = mix2(tail, tailRing[j & (EDGE - 1)]!);
   if (tags & REWRITE && tags & SENSITIVE) tags |= POLICY_BIT;
   tags &= (1 << CAPABILITIES.length) - 1;
   return { skeleton: fmix(skeleton ^ tokens), head, tail, tags, words };
