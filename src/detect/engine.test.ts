@@ -1052,6 +1052,85 @@ describe("creation bursts", () => {
   it("marks creationBurstMin (8) made in one half hour whatever the surroundings", () => {
     assert.deepEqual(madeInWindow(8, 2), Array(8).fill(true));
   });
+  /**
+   * A 20-account hydra made in one burst (shared cards, one TLS stack) is enforced; three hours in,
+   * four more accounts made in the same minutes start: verified, each with its own card, mail
+   * domain, addresses and task, so nothing links them to the hydra but the burst. `tls`: their
+   * stack; `hosted`: they send from one hosting network's prefixes (as a relay's customers do);
+   * `hydraHosted`: the hydra does (it rents a relay).
+   * Returns, per latecomer, how many of its 8 requests came before it was first enforced (8: never).
+   */
+  function cardlessLatecomers(seed: number, tls: string | null, hosted: boolean, hydraHosted = false) {
+    const r = rng(seed);
+    const hydra = hydraAccounts(20, r);
+    const late = legitAccounts(4, r).map(
+      (a, k): FixtureAccount => ({
+        ...a,
+        id: `late-${k}`,
+        org: null,
+        verified: true,
+        payment: `pay-late-${k}`,
+        email: `uni${k}.example.edu`,
+        createdAt: new Date(Date.parse(hydra[0]!.createdAt) + (k + 1) * 45_000).toISOString(),
+        tls: tls ?? hydra[0]!.tls,
+        ips: hosted ? [1, 2, 3].map((j) => `198.18.${10 * k + j}.7`) : a.ips,
+        prompt: benchmarkPrompt,
+        every: 120,
+        jitter: 0.3,
+      }),
+    );
+    const lateEvents = late.map((a) =>
+      accountEvents(a, T0 + 3 * HOUR, 8, r).map((e) =>
+        hosted ? { ...e, client: { ...e.client, network: "datacenter", asn: 64_501 } } : e,
+      ),
+    );
+    const report = run(
+      byTime([
+        // enough of the public that the hydra's window and template are rare keys (maxKeyShare)
+        ...legitAccounts(1000, r).map((a) => accountEvents(a, T0, 20, r)),
+        ...hydra.map((a) =>
+          accountEvents(a, T0 + HOUR, 60, r).map((e) =>
+            hydraHosted ? { ...e, client: { ...e.client, network: "datacenter", asn: 64_502 } } : e,
+          ),
+        ),
+        ...lateEvents,
+      ]),
+    );
+    const hydraEnforced = report.accounts.filter(
+      (a) => a.account_id.startsWith("hydra-") && isEnforced(a.verdict),
+    );
+    assert.ok(
+      hydraEnforced.length >= 18,
+      `seed ${seed}: ${hydraEnforced.length} of 20 hydra accounts enforced`,
+    );
+    return late.map((a, k) => {
+      const at = report.accounts.find((x) => x.account_id === a.id)?.first_flagged_at;
+      return at ? lateEvents[k]!.filter((e) => e.time < at).length : 8;
+    });
+  }
+  it("enforces cardless accounts made in an enforced campaign's burst, on its stack, within their first requests", () => {
+    for (const seed of [11, 12, 13]) {
+      const served = cardlessLatecomers(seed, null, false);
+      assert.ok(
+        served.every((n) => n <= 2),
+        `seed ${seed}: requests served before enforcement ${served.join(", ")}`,
+      );
+    }
+  });
+  it("leaves them alone on another TLS stack (bystanders made in the same minutes), or behind a hosting network's relay", () => {
+    for (const seed of [11, 12]) {
+      const other = cardlessLatecomers(seed, "t13d1715h2_5b57614c22b0_93c746dc12af", false);
+      assert.deepEqual(other, [8, 8, 8, 8], `seed ${seed}: on another stack`);
+      const hosted = cardlessLatecomers(seed, null, true);
+      assert.deepEqual(hosted, [8, 8, 8, 8], `seed ${seed}: behind a relay`);
+    }
+  });
+  it("does not join them to a burst made on a relay (its stack is the relay's, which customers and other clients of its library share)", () => {
+    for (const seed of [11, 12]) {
+      const served = cardlessLatecomers(seed, null, false, true);
+      assert.deepEqual(served, [8, 8, 8, 8], `seed ${seed}: burst of a hydra on a relay`);
+    }
+  });
   it("still marks a customer made in the same half hour on the burst's own TLS stack", () => {
     const { burst, hydra } = burstWithBystander(hydraAccounts(1, rng(8))[0]!.tls);
     assert.equal(burst("bystander"), true);

@@ -225,6 +225,11 @@ function mixesAlike(x: OperationMix, y: OperationMix): boolean {
   return tv < 0.15 && same(x.asns, y.asns) && same(x.tls, y.tls);
 }
 
+/** Whether an account sends mostly from hosting networks (a relay's egress, a cloud job). */
+function fromHosting(p: AccountProfile): boolean {
+  return p.n > 0 && p.netDatacenter >= 0.5 * p.n;
+}
+
 /** Whether an account shares its card or its creation burst with other identities (it belongs to a group by identity). */
 function boundByIdentity(p: AccountProfile): boolean {
   return p.flags.paymentShared > 0 || p.flags.creationBurst > 0;
@@ -648,7 +653,10 @@ export class DetectionEngine {
     }
     for (const idx of dirty) {
       const p = this.profiles[idx]!;
-      if (!this.attach(p) && this.mayJoinFootprint(p)) this.joinFootprint(p);
+      if (!this.attach(p) && this.mayJoinFootprint(p)) {
+        this.joinFootprint(p);
+        if (p.joined === null) this.joinBurst(p);
+      }
       this.evaluate(p, now, out);
     }
     const recruits = this.recruits;
@@ -701,6 +709,65 @@ export class DetectionEngine {
     if (!best || best.id === p.joined) return;
     p.campaignId = best.id;
     p.joined = best.id;
+  }
+
+  /**
+   * An account flagged a member of a creation burst (made in a burst window, on the burst's client
+   * stack: creationBursts) whose window's other members are mostly in one enforced campaign joins
+   * that campaign, as a signature hit does, before a link ties it to them: accounts of a ring
+   * made in one sitting that share neither a card nor an owned network link only after tens of
+   * minutes (quick seed 16: the cot-grader's cardless academic accounts were served 4-9 requests
+   * each while their burst siblings were blocked). Not an older account into a ring of new ones.
+   * Whether it inherits the verdict is coreMember's decision.
+   */
+  private joinBurst(p: AccountProfile): void {
+    const best = this.burstCampaign(p);
+    if (!best || best.id === p.joined) return;
+    if ((best.assessment?.freshShare ?? 0) >= this.cfg.verdict.ringFreshShare && this.ageClass(p) !== 0)
+      return;
+    p.campaignId = best.id;
+    p.joined = best.id;
+  }
+
+  /**
+   * The enforced campaign that holds most of an account's burst siblings (the other flagged
+   * members of its creation window: at least three, and at least half of those in any campaign),
+   * or null. Only siblings that do not send from hosting networks count, and only for such an
+   * account: a hydra that rents a relay makes its accounts on the relay's client stack, which the
+   * relay's customers and every other client of that library share (medium seeds 4-7: six
+   * developers, a VPN user and an organisation's member made in the hydra's burst windows were
+   * joined to it and blocked); `isRelayed` needs three requests to tell, hosting shows at the first.
+   */
+  private burstCampaign(p: AccountProfile): CampaignState | null {
+    if (p.flags.creationBurst === 0 || isRelayed(p) || fromHosting(p)) return null;
+    let bucket: Bucket | null = null;
+    for (let i = 0; i < p.keys.length; i++) {
+      if (p.keyTypes[i] === KeyType.creation) {
+        bucket = p.keyBuckets[i]!;
+        break;
+      }
+    }
+    if (!bucket) return null;
+    const votes = new Map<CampaignState, number>();
+    let placed = 0;
+    for (const m of bucket.members) {
+      if (m === p.index) continue;
+      const q = this.profiles[m]!;
+      if (q.flags.creationBurst === 0 || q.campaignId === null || fromHosting(q) || isRelayed(q)) continue;
+      placed++;
+      if (!isEnforced(q.verdict)) continue;
+      const c = this.campaignFor(q);
+      if (c && isEnforced(c.verdict)) votes.set(c, (votes.get(c) ?? 0) + 1);
+    }
+    let best: CampaignState | null = null;
+    let bestN = 0;
+    for (const [c, n] of votes) {
+      if (n > bestN) {
+        best = c;
+        bestN = n;
+      }
+    }
+    return best && bestN >= 3 && bestN >= 0.5 * placed ? best : null;
   }
 
   /**
@@ -1335,6 +1402,8 @@ export class DetectionEngine {
     const core = c.core;
     if (core.size === 0) return false;
     const w = this.cfg.linkWeights;
+    // (whether the account's burst siblings sit in this campaign: computed on the first core window)
+    let burst: boolean | null = p.flags.creationBurst > 0 ? null : false;
     let score = 0;
     let types = 0;
     for (let i = 0; i < p.keys.length; i++) {
@@ -1353,7 +1422,12 @@ export class DetectionEngine {
       if (t === KeyType.tlsUa && (!p.flags.forged || this.ageClass(p) !== 0)) continue;
       if (types & (1 << t)) continue;
       types |= 1 << t;
-      score += t === KeyType.tlsUa ? w.forgedStack : typeWeight(t, w);
+      // a core creation window the account was flagged a member of a burst in (made in that
+      // sitting, on the burst's client stack) counts double, as it does in a link (linkWeight),
+      // where the burst's other members are mostly this campaign's (burstCampaign)
+      if (t === KeyType.creation && burst === null) burst = this.burstCampaign(p) === c;
+      if (t === KeyType.creation && burst) score += 2 * typeWeight(t, w);
+      else score += t === KeyType.tlsUa ? w.forgedStack : typeWeight(t, w);
     }
     return score >= this.cfg.verdict.coreMatch;
   }
