@@ -1057,10 +1057,17 @@ describe("creation bursts", () => {
    * four more accounts made in the same minutes start: verified, each with its own card, mail
    * domain, addresses and task, so nothing links them to the hydra but the burst. `tls`: their
    * stack; `hosted`: they send from one hosting network's prefixes (as a relay's customers do);
-   * `hydraHosted`: the hydra does (it rents a relay).
+   * `hydraHosted`: the hydra does (it rents a relay); `fromHome`: the latecomers send from their own
+   * ISPs, not the hydra's VPN exits.
    * Returns, per latecomer, how many of its 8 requests came before it was first enforced (8: never).
    */
-  function cardlessLatecomers(seed: number, tls: string | null, hosted: boolean, hydraHosted = false) {
+  function cardlessLatecomers(
+    seed: number,
+    tls: string | null,
+    hosted: boolean,
+    hydraHosted = false,
+    fromHome = false,
+  ) {
     const r = rng(seed);
     const hydra = hydraAccounts(20, r);
     const late = legitAccounts(4, r).map(
@@ -1079,19 +1086,29 @@ describe("creation bursts", () => {
         jitter: 0.3,
       }),
     );
-    const lateEvents = late.map((a) =>
-      accountEvents(a, T0 + 3 * HOUR, 8, r).map((e) =>
-        hosted ? { ...e, client: { ...e.client, network: "datacenter", asn: 64_501 } } : e,
-      ),
+    // the hydra sends through a commercial VPN's exits (AS 64510), the latecomers too unless they
+    // are on a relay's hosting network or `fromHome` (their own ISPs)
+    const lateEvents = late.map((a, k) =>
+      accountEvents(a, T0 + 3 * HOUR, 8, r).map((e) => ({
+        ...e,
+        client: hosted
+          ? { ...e.client, network: "datacenter", asn: 64_501 }
+          : fromHome
+            ? { ...e.client, network: "residential", asn: 64_900 + k }
+            : { ...e.client, network: "vpn", asn: 64_510 },
+      })),
     );
     const report = run(
       byTime([
         // enough of the public that the hydra's window and template are rare keys (maxKeyShare)
         ...legitAccounts(1000, r).map((a) => accountEvents(a, T0, 20, r)),
         ...hydra.map((a) =>
-          accountEvents(a, T0 + HOUR, 60, r).map((e) =>
-            hydraHosted ? { ...e, client: { ...e.client, network: "datacenter", asn: 64_502 } } : e,
-          ),
+          accountEvents(a, T0 + HOUR, 60, r).map((e) => ({
+            ...e,
+            client: hydraHosted
+              ? { ...e.client, network: "datacenter", asn: 64_502 }
+              : { ...e.client, network: "vpn", asn: 64_510 },
+          })),
         ),
         ...lateEvents,
       ]),
@@ -1117,12 +1134,14 @@ describe("creation bursts", () => {
       );
     }
   });
-  it("leaves them alone on another TLS stack (bystanders made in the same minutes), or behind a hosting network's relay", () => {
+  it("leaves them alone on another TLS stack or their own home networks (bystanders made in the same minutes), or behind a hosting network's relay", () => {
     for (const seed of [11, 12]) {
       const other = cardlessLatecomers(seed, "t13d1715h2_5b57614c22b0_93c746dc12af", false);
       assert.deepEqual(other, [8, 8, 8, 8], `seed ${seed}: on another stack`);
       const hosted = cardlessLatecomers(seed, null, true);
       assert.deepEqual(hosted, [8, 8, 8, 8], `seed ${seed}: behind a relay`);
+      const home = cardlessLatecomers(seed, null, false, false, true);
+      assert.deepEqual(home, [8, 8, 8, 8], `seed ${seed}: from their own networks`);
     }
   });
   it("does not join them to a burst made on a relay (its stack is the relay's, which customers and other clients of its library share)", () => {

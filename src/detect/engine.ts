@@ -732,7 +732,7 @@ export class DetectionEngine {
   /**
    * The enforced campaign that holds most of an account's burst siblings (the other flagged
    * members of its creation window: at least three, and at least half of those in any campaign),
-   * or null. Only siblings that do not send from hosting networks count, and only for such an
+   * when the account has sent only from networks (ASNs) those siblings use; otherwise null. Only siblings that do not send from hosting networks count, and only for such an
    * account: a hydra that rents a relay makes its accounts on the relay's client stack, which the
    * relay's customers and every other client of that library share (medium seeds 4-7: six
    * developers, a VPN user and an organisation's member made in the hydra's burst windows were
@@ -748,7 +748,9 @@ export class DetectionEngine {
       }
     }
     if (!bucket) return null;
-    const votes = new Map<CampaignState, number>();
+    const mine = p.asns.values;
+    if (mine.length === 0) return null;
+    const votes = new Map<CampaignState, { n: number; asns: Set<number> }>();
     let placed = 0;
     for (const m of bucket.members) {
       if (m === p.index) continue;
@@ -757,17 +759,30 @@ export class DetectionEngine {
       placed++;
       if (!isEnforced(q.verdict)) continue;
       const c = this.campaignFor(q);
-      if (c && isEnforced(c.verdict)) votes.set(c, (votes.get(c) ?? 0) + 1);
+      if (!c || !isEnforced(c.verdict)) continue;
+      let v = votes.get(c);
+      if (!v) {
+        v = { n: 0, asns: new Set() };
+        votes.set(c, v);
+      }
+      v.n++;
+      for (const a of q.asns.values) v.asns.add(a);
     }
     let best: CampaignState | null = null;
-    let bestN = 0;
-    for (const [c, n] of votes) {
-      if (n > bestN) {
+    let bestVote: { n: number; asns: Set<number> } | null = null;
+    for (const [c, v] of votes) {
+      if (!bestVote || v.n > bestVote.n) {
         best = c;
-        bestN = n;
+        bestVote = v;
       }
     }
-    return best && bestN >= 3 && bestN >= 0.5 * placed ? best : null;
+    if (!best || !bestVote || bestVote.n < 3 || bestVote.n < 0.5 * placed) return null;
+    // ... and the account sends only from networks those siblings send from: made in the same
+    // minutes on the same popular client stack, a developer at home is not on the ring's exits
+    // (full seed 1: a developer made in one of the cot-grader's windows, on its Python stack, and
+    // one in a hydra's were blocked without this test)
+    for (const a of mine) if (!bestVote.asns.has(a)) return null;
+    return best;
   }
 
   /**
