@@ -1057,8 +1057,8 @@ describe("creation bursts", () => {
    * four more accounts made in the same minutes start: verified, each with its own card, mail
    * domain, addresses and task, so nothing links them to the hydra but the burst. `tls`: their
    * stack; `hosted`: they send from one hosting network's prefixes (as a relay's customers do);
-   * `hydraHosted`: the hydra does (it rents a relay); `fromHome`: the latecomers send from their own
-   * ISPs, not the hydra's VPN exits.
+   * `hydraHosted`: the hydra does (it rents a relay); `fromHome`: the latecomers send from home,
+   * on their own ISPs or ("ring-isp") on the consumer ISP the hydra's residential exits belong to.
    * Returns, per latecomer, how many of its 8 requests came before it was first enforced (8: never).
    */
   function cardlessLatecomers(
@@ -1066,7 +1066,7 @@ describe("creation bursts", () => {
     tls: string | null,
     hosted: boolean,
     hydraHosted = false,
-    fromHome = false,
+    fromHome: false | "own-isp" | "ring-isp" = false,
   ) {
     const r = rng(seed);
     const hydra = hydraAccounts(20, r);
@@ -1094,7 +1094,7 @@ describe("creation bursts", () => {
         client: hosted
           ? { ...e.client, network: "datacenter", asn: 64_501 }
           : fromHome
-            ? { ...e.client, network: "residential", asn: 64_900 + k }
+            ? { ...e.client, network: "residential", asn: fromHome === "ring-isp" ? 64_520 : 64_900 + k }
             : { ...e.client, network: "vpn", asn: 64_510 },
       })),
     );
@@ -1107,7 +1107,9 @@ describe("creation bursts", () => {
             ...e,
             client: hydraHosted
               ? { ...e.client, network: "datacenter", asn: 64_502 }
-              : { ...e.client, network: "vpn", asn: 64_510 },
+              : fromHome === "ring-isp"
+                ? { ...e.client, network: "residential", asn: 64_520 }
+                : { ...e.client, network: "vpn", asn: 64_510 },
           })),
         ),
         ...lateEvents,
@@ -1140,8 +1142,10 @@ describe("creation bursts", () => {
       assert.deepEqual(other, [8, 8, 8, 8], `seed ${seed}: on another stack`);
       const hosted = cardlessLatecomers(seed, null, true);
       assert.deepEqual(hosted, [8, 8, 8, 8], `seed ${seed}: behind a relay`);
-      const home = cardlessLatecomers(seed, null, false, false, true);
+      const home = cardlessLatecomers(seed, null, false, false, "own-isp");
       assert.deepEqual(home, [8, 8, 8, 8], `seed ${seed}: from their own networks`);
+      const sameIsp = cardlessLatecomers(seed, null, false, false, "ring-isp");
+      assert.deepEqual(sameIsp, [8, 8, 8, 8], `seed ${seed}: at home on the ISP of the ring's exits`);
     }
   });
   it("does not join them to a burst made on a relay (its stack is the relay's, which customers and other clients of its library share)", () => {

@@ -732,8 +732,9 @@ export class DetectionEngine {
   /**
    * The enforced campaign that holds most of an account's burst siblings (the other flagged
    * members of its creation window: at least three, and at least half of those in any campaign),
-   * when the account has sent only from networks (ASNs) those siblings use; otherwise null. Only siblings that do not send from hosting networks count, and only for such an
-   * account: a hydra that rents a relay makes its accounts on the relay's client stack, which the
+   * when the account has sent only from networks those siblings use (ASNs for VPN and hosting
+   * networks, address prefixes for others); otherwise null. Only siblings that do not send from
+   * hosting networks count, and only for such an account: a hydra that rents a relay makes its accounts on the relay's client stack, which the
    * relay's customers and every other client of that library share (medium seeds 4-7: six
    * developers, a VPN user and an organisation's member made in the hydra's burst windows were
    * joined to it and blocked); `isRelayed` needs three requests to tell, hosting shows at the first.
@@ -750,7 +751,7 @@ export class DetectionEngine {
     if (!bucket) return null;
     const mine = p.asns.values;
     if (mine.length === 0) return null;
-    const votes = new Map<CampaignState, { n: number; asns: Set<number> }>();
+    const votes = new Map<CampaignState, { n: number; asns: Set<number>; prefixes: Set<string> }>();
     let placed = 0;
     for (const m of bucket.members) {
       if (m === p.index) continue;
@@ -762,14 +763,15 @@ export class DetectionEngine {
       if (!c || !isEnforced(c.verdict)) continue;
       let v = votes.get(c);
       if (!v) {
-        v = { n: 0, asns: new Set() };
+        v = { n: 0, asns: new Set(), prefixes: new Set() };
         votes.set(c, v);
       }
       v.n++;
       for (const a of q.asns.values) v.asns.add(a);
+      for (const x of q.prefixes.values) v.prefixes.add(x);
     }
     let best: CampaignState | null = null;
-    let bestVote: { n: number; asns: Set<number> } | null = null;
+    let bestVote: { n: number; asns: Set<number>; prefixes: Set<string> } | null = null;
     for (const [c, v] of votes) {
       if (!bestVote || v.n > bestVote.n) {
         best = c;
@@ -780,8 +782,17 @@ export class DetectionEngine {
     // ... and the account sends only from networks those siblings send from: made in the same
     // minutes on the same popular client stack, a developer at home is not on the ring's exits
     // (full seed 1: a developer made in one of the cot-grader's windows, on its Python stack, and
-    // one in a hydra's were blocked without this test)
-    for (const a of mine) if (!bestVote.asns.has(a)) return null;
+    // one in a hydra's were blocked without this test). A consumer ISP's ASN is shared by
+    // millions, and a residential proxy pool exits through the same ISPs as a developer at home
+    // (full seed 2: two developers made in agentic-vision's windows, on its Go stack, sending from
+    // an ISP its pool uses, were blocked on the ASN test): an account with any request from other
+    // than a VPN or hosting network must have sent only from the siblings' address prefixes.
+    if (p.n - p.netVpn - p.netDatacenter > 0) {
+      if (p.prefixes.values.length === 0) return null;
+      for (const x of p.prefixes.values) if (!bestVote.prefixes.has(x)) return null;
+    } else {
+      for (const a of mine) if (!bestVote.asns.has(a)) return null;
+    }
     return best;
   }
 
