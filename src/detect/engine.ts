@@ -225,6 +225,13 @@ function mixesAlike(x: OperationMix, y: OperationMix): boolean {
   return tv < 0.15 && same(x.asns, y.asns) && same(x.tls, y.tls);
 }
 
+/** Burst siblings in one enforced campaign, and the networks they send from (burstCampaign). */
+interface BurstVote {
+  n: number;
+  asns: Set<number>;
+  prefixes: Set<string>;
+}
+
 /** Whether an account sends mostly from hosting networks (a relay's egress, a cloud job). */
 function fromHosting(p: AccountProfile): boolean {
   return p.n > 0 && p.netDatacenter >= 0.5 * p.n;
@@ -734,10 +741,11 @@ export class DetectionEngine {
    * members of its creation window: at least three, and at least half of those in any campaign),
    * when the account has sent only from networks those siblings use (ASNs for VPN and hosting
    * networks, address prefixes for others); otherwise null. Only siblings that do not send from
-   * hosting networks count, and only for such an account: a hydra that rents a relay makes its accounts on the relay's client stack, which the
-   * relay's customers and every other client of that library share (medium seeds 4-7: six
-   * developers, a VPN user and an organisation's member made in the hydra's burst windows were
-   * joined to it and blocked); `isRelayed` needs three requests to tell, hosting shows at the first.
+   * hosting networks count, and only for such an account: a hydra that rents a relay makes its
+   * accounts on the relay's client stack, which the relay's customers and every other client of
+   * that library share (medium seeds 4-7: six developers, a VPN user and an organisation's member
+   * made in the hydra's burst windows were joined to it and blocked); `isRelayed` needs three
+   * requests to tell, hosting shows at the first.
    */
   private burstCampaign(p: AccountProfile): CampaignState | null {
     if (p.flags.creationBurst === 0 || isRelayed(p) || fromHosting(p)) return null;
@@ -751,7 +759,7 @@ export class DetectionEngine {
     if (!bucket) return null;
     const mine = p.asns.values;
     if (mine.length === 0) return null;
-    const votes = new Map<CampaignState, { n: number; asns: Set<number>; prefixes: Set<string> }>();
+    const votes = new Map<CampaignState, BurstVote>();
     let placed = 0;
     for (const m of bucket.members) {
       if (m === p.index) continue;
@@ -771,14 +779,14 @@ export class DetectionEngine {
       for (const x of q.prefixes.values) v.prefixes.add(x);
     }
     let best: CampaignState | null = null;
-    let bestVote: { n: number; asns: Set<number>; prefixes: Set<string> } | null = null;
+    let bestVote: BurstVote = { n: 0, asns: new Set(), prefixes: new Set() };
     for (const [c, v] of votes) {
-      if (!bestVote || v.n > bestVote.n) {
+      if (v.n > bestVote.n) {
         best = c;
         bestVote = v;
       }
     }
-    if (!best || !bestVote || bestVote.n < 3 || bestVote.n < 0.5 * placed) return null;
+    if (!best || bestVote.n < 3 || bestVote.n < 0.5 * placed) return null;
     // ... and the account sends only from networks those siblings send from: made in the same
     // minutes on the same popular client stack, a developer at home is not on the ring's exits
     // (full seed 1: a developer made in one of the cot-grader's windows, on its Python stack, and
