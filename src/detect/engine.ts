@@ -705,8 +705,7 @@ export class DetectionEngine {
     let bestShare = 0;
     for (const c of this.campaigns.values()) {
       if (!isEnforced(c.verdict)) continue;
-      if ((c.assessment?.freshShare ?? 0) >= this.cfg.verdict.ringFreshShare && this.ageClass(p) !== 0)
-        continue;
+      if (this.olderForRing(p, c)) continue;
       const share = footprintShare(p, c);
       if (share >= 0.5 && share > bestShare) {
         best = c;
@@ -730,10 +729,14 @@ export class DetectionEngine {
   private joinBurst(p: AccountProfile): void {
     const best = this.burstCampaign(p);
     if (!best || best.id === p.joined) return;
-    if ((best.assessment?.freshShare ?? 0) >= this.cfg.verdict.ringFreshShare && this.ageClass(p) !== 0)
-      return;
+    if (this.olderForRing(p, best)) return;
     p.campaignId = best.id;
     p.joined = best.id;
+  }
+
+  /** Whether the campaign is a ring of new accounts and the account was not new at its first request. */
+  private olderForRing(p: AccountProfile, c: CampaignState): boolean {
+    return (c.assessment?.freshShare ?? 0) >= this.cfg.verdict.ringFreshShare && this.ageClass(p) !== 0;
   }
 
   /**
