@@ -64,6 +64,43 @@ export interface Assessment {
 }
 
 const MAX_SAMPLE = 200;
+
+/**
+ * How many sampled members hold each key, counted by the key's bucket id in first-seen order (the
+ * order a Map from key to count iterates in) without hashing 53-bit keys: the counts were a large
+ * part of judging a cluster. One tally per use below, reused from one call to the next.
+ */
+class KeyTally {
+  private counts = new Int32Array(1024);
+  readonly keys: number[] = [];
+  private readonly ids: number[] = [];
+
+  clear(): void {
+    for (const id of this.ids) this.counts[id] = 0;
+    this.keys.length = 0;
+    this.ids.length = 0;
+  }
+
+  add(id: number, key: number): void {
+    if (id >= this.counts.length) {
+      const grown = new Int32Array(Math.max(2 * this.counts.length, id + 1));
+      grown.set(this.counts);
+      this.counts = grown;
+    }
+    if (this.counts[id]!++ === 0) {
+      this.keys.push(key);
+      this.ids.push(id);
+    }
+  }
+
+  /** Count of the i-th key in first-seen order. */
+  count(i: number): number {
+    return this.counts[this.ids[i]!]!;
+  }
+}
+
+const keyTally = new KeyTally();
+const sigTally = new KeyTally();
 /** (template, window) tokens an account needs before its synchrony is measured. */
 export const MIN_SYNC_TOKENS = 6;
 /**
@@ -99,8 +136,10 @@ export function assessCluster(
   let fresh = 0;
   let deceptionSum = 0;
   let freshVerifiedGain = 0;
-  const keyCounts = new Map<number, number>();
-  const sigCounts = new Map<number, number>();
+  const keyCounts = keyTally;
+  const sigCounts = sigTally;
+  keyCounts.clear();
+  sigCounts.clear();
   let sigMembers = 0;
   const caps = new Float64Array(CAP_COUNT);
   let newModel = 0;
@@ -127,8 +166,9 @@ export function assessCluster(
     for (let i = 0; i < p.keys.length; i++) {
       const k = p.keys[i]!;
       if (p.keyTypes[i] === KeyType.org) continue;
-      keyCounts.set(k, (keyCounts.get(k) ?? 0) + 1);
-      if (lends) sigCounts.set(k, (sigCounts.get(k) ?? 0) + 1);
+      const id = p.keyIds[i]!;
+      keyCounts.add(id, k);
+      if (lends) sigCounts.add(id, k);
     }
     for (let i = 0; i < CAP_COUNT; i++) caps[i]! += p.caps[i]!;
     newModel += p.newModel;
@@ -156,7 +196,9 @@ export function assessCluster(
   const covert = !declared && identities >= 3 && dominantOrg / m < 0.5;
   // shared keys by type: best share of members per type
   const bestByType = new Array<{ key: number; share: number }>(KEY_TYPE_NAMES.length);
-  for (const [k, c] of keyCounts) {
+  for (let i = 0; i < keyCounts.keys.length; i++) {
+    const k = keyCounts.keys[i]!;
+    const c = keyCounts.count(i);
     const t = Math.floor(k / 2 ** 50);
     const share = c / m;
     const cur = bestByType[t];
@@ -426,7 +468,9 @@ export function assessCluster(
   const signature: number[] = [];
   const core: number[] = [];
   const minHolders = Math.max(2, 0.02 * m);
-  for (const [k, c] of sigCounts) {
+  for (let i = 0; i < sigCounts.keys.length; i++) {
+    const k = sigCounts.keys[i]!;
+    const c = sigCounts.count(i);
     if (sigMembers < m / 2) break;
     if (c < minHolders) continue;
     const df = ctx.keyDf(k);

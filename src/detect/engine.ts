@@ -200,29 +200,59 @@ export interface EngineOptions {
   exportSignature?: boolean;
 }
 
-/** What `alike` compares: a group's capability counts and its members' ASNs and TLS stacks. */
+/**
+ * What `alike` compares: a group's capability counts and its members' ASNs and TLS stacks. The
+ * network and stack histograms are built only when the capability mixes agree (most pairs differ
+ * there, and the histograms were most of the comparison's cost).
+ */
 interface OperationMix {
   caps: Float64Array;
-  asns: Map<number, number>;
-  tls: Map<string, number>;
+  /** Total of `caps`. */
+  total: number;
+  members: readonly AccountProfile[];
+  asns: Map<number, number> | null;
+  tls: Map<string, number> | null;
+}
+
+/** A group's mix, its histograms not built yet. */
+function operationMix(members: readonly AccountProfile[]): OperationMix {
+  const caps = new Float64Array(CAP_COUNT);
+  for (const p of members) for (let i = 0; i < CAP_COUNT; i++) caps[i]! += p.caps[i]!;
+  let total = 0;
+  for (let i = 0; i < CAP_COUNT; i++) total += caps[i]!;
+  return { caps, total, members, asns: null, tls: null };
+}
+
+/** Builds a mix's network and stack histograms (each member weighs 1). */
+function histograms(mix: OperationMix): { asns: Map<number, number>; tls: Map<string, number> } {
+  if (mix.asns === null || mix.tls === null) {
+    const asns = new Map<number, number>();
+    const tls = new Map<string, number>();
+    for (const p of mix.members) {
+      for (const x of p.asns.values) asns.set(x, (asns.get(x) ?? 0) + 1 / p.asns.values.length);
+      for (const x of p.tlss.values) tls.set(x, (tls.get(x) ?? 0) + 1 / p.tlss.values.length);
+    }
+    mix.asns = asns;
+    mix.tls = tls;
+  }
+  return { asns: mix.asns, tls: mix.tls };
 }
 
 /** The same capability mix (total variation below 0.15) and mostly the same networks and stacks (weighted Jaccard ≥ 0.5). */
 function mixesAlike(x: OperationMix, y: OperationMix): boolean {
-  let tx = 0;
-  let ty = 0;
-  for (let i = 0; i < CAP_COUNT; i++) {
-    tx += x.caps[i]!;
-    ty += y.caps[i]!;
-  }
+  const tx = x.total;
+  const ty = y.total;
   let tv = 0;
   for (let i = 0; i < CAP_COUNT; i++)
     tv += Math.abs(x.caps[i]! / Math.max(1, tx) - y.caps[i]! / Math.max(1, ty));
   tv /= 2;
+  if (!(tv < 0.15)) return false;
   // a side without any network or stack data (no ASN resolved, no TLS fingerprint) is no difference
   const same = <K>(p: Map<K, number>, q: Map<K, number>) =>
     (p.size === 0 && q.size === 0) || weightedJaccard(p, q) >= 0.5;
-  return tv < 0.15 && same(x.asns, y.asns) && same(x.tls, y.tls);
+  const hx = histograms(x);
+  const hy = histograms(y);
+  return same(hx.asns, hy.asns) && same(hx.tls, hy.tls);
 }
 
 /** Burst siblings in one enforced campaign, and the networks they send from (burstCampaign). */
@@ -299,6 +329,9 @@ export class DetectionEngine {
   private readonly best = new Float64Array(8);
   /** Whether the last linkWeight call found network infrastructure only (no identity evidence). */
   private infraOnly = false;
+  /** The account addKeys is keying, and whether one of its new keys joined it to a campaign. */
+  private keying: AccountProfile | null = null;
+  private keyingJoined = false;
   private campaignSeq = 0;
   private events = 0;
   private newModelEvents = 0;
@@ -399,21 +432,20 @@ export class DetectionEngine {
   // ---------------------------------------------------------------- keys
 
   private addKeys(p: AccountProfile, f: RequestFeatures): boolean {
-    let joined = false;
-    const join = (k: number) => {
-      if (p.campaignId === null && this.signatureHit(p, k)) joined = true;
-    };
+    this.keying = p;
+    this.keyingJoined = false;
+    const join = this.joinOnKey;
     // templates (the prompt's head and tail skeletons, and the system prompt on its own): promoted
     // when repeated inside the account, or joined when already shared. A system prompt is promoted
     // like the others: a hydra that varies its user content still sends one fixed system prompt
     // (popular ones, shared by many apps, pass maxKeyShare and are not linked on).
-    const templates = f.sysKey ? [f.headKey, f.tailKey, f.sysKey] : [f.headKey, f.tailKey];
     let shared = false;
-    for (let i = 0; i < templates.length; i++) {
-      const key = keyOfHash(KeyType.template, templates[i]!);
+    for (let i = 0, n = f.sysKey ? 3 : 2; i < n; i++) {
+      const template = i === 0 ? f.headKey : i === 1 ? f.tailKey : f.sysKey;
+      const key = keyOfHash(KeyType.template, template);
       const b = this.index.buckets.get(key);
       // share of this account's traffic on the template
-      const count = p.templateCount(templates[i]!);
+      const count = p.templateCount(template);
       const concentrated = p.n <= 3 || count / p.n >= 0.1;
       if (b) {
         if (concentrated && p.templateKeys < MAX_TEMPLATE_KEYS && !p.keys.includes(key)) {
@@ -456,17 +488,27 @@ export class DetectionEngine {
       f.userAgent !== last.userAgent ||
       f.asn !== last.asn
     ) {
-      last.prefix = f.prefix;
-      last.tls = f.tls;
-      last.userAgent = f.userAgent;
-      last.asn = f.asn;
-      if (f.prefix) this.addKey(p, prefixKey(f.prefix), KeyType.prefix, f.prefix, join);
-      if (f.asn !== null) this.addKey(p, asnKey(f.asn), KeyType.asn, `AS${f.asn}`, join);
+      // each key is computed again only when its own attribute changed
+      if (!last.keyed || f.prefix !== last.prefix) {
+        last.prefix = f.prefix;
+        last.prefixKey = f.prefix ? prefixKey(f.prefix) : 0;
+      }
+      if (!last.keyed || f.asn !== last.asn) {
+        last.asn = f.asn;
+        last.asnKey = f.asn !== null ? asnKey(f.asn) : 0;
+      }
+      if (!last.keyed || f.tls !== last.tls || f.userAgent !== last.userAgent) {
+        last.tls = f.tls;
+        last.userAgent = f.userAgent;
+        last.tlsUaKey = f.tls || f.userAgent ? tlsUaKey(f.tls, f.userAgent) : 0;
+      }
+      if (f.prefix) this.addKey(p, last.prefixKey, KeyType.prefix, f.prefix, join);
+      if (f.asn !== null && !p.keys.includes(last.asnKey))
+        this.addKey(p, last.asnKey, KeyType.asn, `AS${f.asn}`, join);
       if (f.tls || f.userAgent) {
-        const label = `${f.tls}|${f.userAgent.slice(0, 60)}`;
-        const k = tlsUaKey(f.tls, f.userAgent);
+        const k = last.tlsUaKey;
         if (!p.keys.includes(k)) {
-          this.addKey(p, k, KeyType.tlsUa, label, join);
+          this.addKey(p, k, KeyType.tlsUa, `${f.tls}|${f.userAgent.slice(0, 60)}`, join);
           let s = this.tlsStats.get(f.tls);
           if (!s) {
             s = { browser: 0, other: 0, runtimes: new Uint32Array(RUNTIMES.length) };
@@ -511,8 +553,15 @@ export class DetectionEngine {
       if (f.orgId) this.addKey(p, orgKey(f.orgId), KeyType.org, f.orgId, join);
     }
     last.keyed = true;
-    return joined;
+    this.keying = null;
+    return this.keyingJoined;
   }
+
+  /** addKeys' callback for each key it adds: the account being keyed joins an enforced campaign on a signature hit. */
+  private readonly joinOnKey = (k: number): void => {
+    const p = this.keying;
+    if (p !== null && p.campaignId === null && this.signatureHit(p, k)) this.keyingJoined = true;
+  };
 
   private addKey(
     p: AccountProfile,
@@ -1686,7 +1735,8 @@ export class DetectionEngine {
       const root = this.find(c.root);
       if (this.rootCampaign.get(root) !== c) continue;
       const members = this.clusterOf(root).filter((m) => this.profiles[m]!.sub === null);
-      if (members.length >= this.cfg.splitMinAccounts) groups.push({ root, mix: this.operationMix(members) });
+      if (members.length >= this.cfg.splitMinAccounts)
+        groups.push({ root, mix: operationMix(members.map((m) => this.profiles[m]!)) });
     }
     for (let i = 0; i < groups.length; i++) {
       for (let j = i + 1; j < groups.length; j++) {
@@ -1873,7 +1923,7 @@ export class DetectionEngine {
     const mixOf = (group: readonly number[]) => {
       let mix = mixes.get(group);
       if (!mix) {
-        mix = this.operationMix(group.map((i) => members[i]!));
+        mix = operationMix(group.map((i) => this.profiles[members[i]!]!));
         mixes.set(group, mix);
       }
       return mix;
@@ -1885,19 +1935,5 @@ export class DetectionEngine {
       alike: (a, b) => mixesAlike(mixOf(a), mixOf(b)),
     });
     return parts.map((g) => ({ members: g.members.map((i) => members[i]!), tie: g.tie }));
-  }
-
-  /** A group's capability mix and its members' networks and client stacks (each member weighs 1). */
-  private operationMix(group: readonly number[]): OperationMix {
-    const caps = new Float64Array(CAP_COUNT);
-    const asns = new Map<number, number>();
-    const tls = new Map<string, number>();
-    for (const m of group) {
-      const p = this.profiles[m]!;
-      for (let i = 0; i < CAP_COUNT; i++) caps[i]! += p.caps[i]!;
-      for (const x of p.asns.values) asns.set(x, (asns.get(x) ?? 0) + 1 / p.asns.values.length);
-      for (const x of p.tlss.values) tls.set(x, (tls.get(x) ?? 0) + 1 / p.tlss.values.length);
-    }
-    return { caps, asns, tls };
   }
 }
