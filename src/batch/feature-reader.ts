@@ -6,7 +6,7 @@
  * problems in the same order.
  */
 import { Worker } from "node:worker_threads";
-import { decodeFeatures } from "../detect/feature-codec.js";
+import { decodeFeatures, StringDecoder } from "../detect/feature-codec.js";
 import type { RequestFeatures } from "../detect/features.js";
 import type { NetworkLookup } from "../detect/network.js";
 import type { IgnorableField } from "../events/ignore.js";
@@ -124,6 +124,8 @@ export async function* readFeatures(
   const workerData: FeatureWorkerOptions = { asn: opts.asn, ignore: [...(opts.ignore ?? [])] };
   const url = new URL("./feature-worker.js", import.meta.url);
   const workers = Array.from({ length: opts.workers }, () => new Worker(url, { workerData }));
+  // each worker's string dictionary; its replies are decoded in the order its blocks were sent
+  const strings = workers.map(() => new StringDecoder());
   const waiting = new Map<number, { resolve: (r: FeatureWorkerReply) => void; reject: (e: Error) => void }>();
   const fail = (err: Error) => {
     for (const w of waiting.values()) w.reject(err);
@@ -153,7 +155,8 @@ export async function* readFeatures(
     enter(f);
     const lines = reply.featureLines;
     for (let i = 0; i < lines.length; i++) lines[i]! += base;
-    const batch = { features: decodeFeatures(reply.cols), lines, problems: offset(reply.problems, base) };
+    const features = decodeFeatures(reply.cols, strings[reply.id % workers.length]!);
+    const batch = { features, lines, problems: offset(reply.problems, base) };
     base += reply.lines;
     return batch;
   };

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { CODEC_FIELDS, decodeFeatures, encodeFeatures } from "./feature-codec.js";
+import { CODEC_FIELDS, decodeFeatures, encodeFeatures, StringDecoder, StringEncoder } from "./feature-codec.js";
 import { extractFeatures, type RequestFeatures } from "./features.js";
 import { accountEvents, hydraAccounts, legitAccounts, rng, T0 } from "./fixtures.js";
 
@@ -38,5 +38,34 @@ describe("feature codec", () => {
     }
     odd.push(distinct as unknown as RequestFeatures);
     assert.deepEqual(decodeFeatures(encodeFeatures(odd)), odd);
+  });
+
+  it("sends each string once across the batches of one dictionary, and decodes them in order", () => {
+    const enc = new StringEncoder();
+    const dec = new StringDecoder();
+    const half = Math.floor(features.length / 2);
+    const a = encodeFeatures(features.slice(0, half), enc);
+    const b = encodeFeatures(features.slice(half), enc);
+    const c = encodeFeatures(features.slice(0, half), enc);
+    // the second account's batch brings its own strings only; a repeated batch brings none
+    assert.ok(a.fresh.length > 0 && b.fresh.length > 0);
+    assert.equal(c.fresh.length, 0);
+    for (const s of b.fresh) assert.ok(!a.fresh.includes(s), s);
+    const back = [...decodeFeatures(a, dec), ...decodeFeatures(b, dec)];
+    assert.deepEqual(back, features);
+    const again = decodeFeatures(c, dec);
+    assert.deepEqual(again, features.slice(0, half));
+    // out of order, the table lacks the strings: ids point past it or at other strings
+    assert.notDeepEqual(decodeFeatures(b, new StringDecoder()), features.slice(half));
+  });
+
+  it("sends strings inline once its dictionary is full, and they decode the same", () => {
+    const enc = new StringEncoder(3);
+    const dec = new StringDecoder();
+    const a = encodeFeatures(features, enc);
+    assert.equal(a.fresh.length, 3);
+    assert.ok(a.inline.length > 0);
+    assert.deepEqual(decodeFeatures(a, dec), features);
+    assert.deepEqual(decodeFeatures(encodeFeatures(features, enc), dec), features);
   });
 });

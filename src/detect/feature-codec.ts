@@ -1,8 +1,17 @@
 /**
  * Packs batches of RequestFeatures into columns for a thread boundary: one Float64Array for the
- * numeric and boolean fields (transferred, not copied) and one flat string array. Structured clone
- * of plain objects writes every property name of every object; columns avoid that, so the thread
- * that decodes pays a fraction of what a clone or a JSON parse would cost it.
+ * numeric and boolean fields and one Int32Array of string ids (both transferred, not copied).
+ * Structured clone of plain objects writes every property name of every object; columns avoid that,
+ * so the thread that decodes pays a fraction of what a clone or a JSON parse would cost it.
+ *
+ * Strings travel as ids in a dictionary the two sides build together: the encoder (one per sending
+ * thread) gives each new string the next id and sends it once, in the batch where it first
+ * appears; the decoder appends a batch's new strings to its table before decoding it. A log's
+ * strings repeat (accounts, models, client stacks, networks), so most batches send few; the
+ * decoding thread allocates no string per request, and the engine's repeated comparisons and map
+ * lookups meet the same string object. Batches of one encoder must be decoded in the order they
+ * were encoded. Client addresses, and any new string once the dictionary is full, are sent inline
+ * with their batch.
  */
 
 import type { RequestFeatures } from "./features.js";
@@ -61,12 +70,55 @@ export const CODEC_FIELDS: readonly string[] = [...NUM, ...STR, "asn", "verified
 export interface FeatureColumns {
   count: number;
   nums: Float64Array<ArrayBuffer>;
-  strs: string[];
+  /** Per record, one id per string field: >= 0 a dictionary id, < 0 `-1 - i` for `inline[i]`. */
+  strIds: Int32Array<ArrayBuffer>;
+  /** Strings given dictionary ids in this batch, in id order (they follow the ids sent before). */
+  fresh: string[];
+  /** Strings sent with this batch only (the dictionary was full). */
+  inline: string[];
 }
 
-export function encodeFeatures(list: readonly RequestFeatures[]): FeatureColumns {
+/** Strings the encoder has given ids (one per sending thread; see the module comment). */
+export class StringEncoder {
+  private readonly ids = new Map<string, number>();
+  /** Most ids it gives (an address per request from a proxy pool must not grow it forever). */
+  constructor(private readonly cap = 1 << 18) {}
+
+  /** Id of `s`, new ones appended to `fresh`; -1 when the dictionary is full and `s` is not in it. */
+  id(s: string, fresh: string[]): number {
+    let id = this.ids.get(s);
+    if (id === undefined) {
+      if (this.ids.size >= this.cap) return -1;
+      id = this.ids.size;
+      this.ids.set(s, id);
+      fresh.push(s);
+    }
+    return id;
+  }
+}
+
+/** The decoder's side of a StringEncoder's dictionary. */
+export class StringDecoder {
+  readonly table: string[] = [];
+}
+
+/**
+ * Encodes a batch. Without an encoder, the batch carries its own dictionary (decode it with a fresh
+ * decoder or none).
+ */
+export function encodeFeatures(list: readonly RequestFeatures[], dict = new StringEncoder()): FeatureColumns {
   const nums = new Float64Array(list.length * NW);
-  const strs = new Array<string>(list.length * SW);
+  const strIds = new Int32Array(list.length * SW);
+  const fresh: string[] = [];
+  const inline: string[] = [];
+  const put = (at: number, v: string) => {
+    const id = dict.id(v, fresh);
+    if (id >= 0) strIds[at] = id;
+    else {
+      strIds[at] = -1 - inline.length;
+      inline.push(v);
+    }
+  };
   for (let i = 0; i < list.length; i++) {
     const f = list[i]!;
     let o = i * NW;
@@ -76,27 +128,41 @@ export function encodeFeatures(list: readonly RequestFeatures[]): FeatureColumns
     nums[o++] = f.cot ? 1 : 0;
     nums[o] = f.banned ? 1 : 0;
     let s = i * SW;
-    for (const k of STR) strs[s++] = f[k];
-    strs[s] = f.orgId === null ? NULL_STR : f.orgId;
+    for (const k of STR) {
+      // client addresses rarely repeat across a log (a proxy pool's rotate per request): a
+      // dictionary of them would only grow, and cost a lookup each
+      if (k === "ip") {
+        strIds[s++] = -1 - inline.length;
+        inline.push(f.ip);
+      } else put(s++, f[k]);
+    }
+    put(s, f.orgId === null ? NULL_STR : f.orgId);
   }
-  return { count: list.length, nums, strs };
+  return { count: list.length, nums, strIds, fresh, inline };
 }
 
-export function decodeFeatures(cols: FeatureColumns): RequestFeatures[] {
-  const { nums: n, strs: s } = cols;
+/** Decodes a batch; `dict` must have decoded this encoder's earlier batches, in order. */
+export function decodeFeatures(cols: FeatureColumns, dict = new StringDecoder()): RequestFeatures[] {
+  const { nums: n, strIds: ids, inline } = cols;
+  const table = dict.table;
+  for (const v of cols.fresh) table.push(v);
+  const str = (at: number): string => {
+    const id = ids[at]!;
+    return id >= 0 ? table[id]! : inline[-1 - id]!;
+  };
   const out = new Array<RequestFeatures>(cols.count);
   for (let i = 0; i < cols.count; i++) {
     const o = i * NW;
     const p = i * SW;
     const asn = n[o + 17]!;
     const verified = n[o + 18]!;
-    const org = s[p + 12]!;
+    const org = str(p + 12);
     // one literal, so every record gets the same hidden class as extractFeatures' objects
     out[i] = {
       timeMs: n[o]!,
-      accountId: s[p]!,
+      accountId: str(p),
       orgId: org === NULL_STR ? null : org,
-      model: s[p + 1]!,
+      model: str(p + 1),
       sysKey: n[o + 1]!,
       skeleton: n[o + 2]!,
       headKey: n[o + 3]!,
@@ -111,19 +177,19 @@ export function decodeFeatures(cols: FeatureColumns): RequestFeatures[] {
       images: n[o + 11]!,
       tools: n[o + 12]!,
       promptChars: n[o + 13]!,
-      ip: s[p + 2]!,
-      prefix: s[p + 3]!,
+      ip: str(p + 2),
+      prefix: str(p + 3),
       asn: Number.isNaN(asn) ? null : asn,
-      netClass: s[p + 4] as NetClass,
-      country: s[p + 5]!,
-      userAgent: s[p + 6]!,
-      uaFamily: s[p + 7]!,
-      tls: s[p + 8]!,
+      netClass: str(p + 4) as NetClass,
+      country: str(p + 5),
+      userAgent: str(p + 6),
+      uaFamily: str(p + 7),
+      tls: str(p + 8),
       createdMs: n[o + 14]!,
       verified: verified < 0 ? null : verified === 1,
-      payment: s[p + 9]!,
-      emailDomain: s[p + 10]!,
-      tier: s[p + 11]!,
+      payment: str(p + 9),
+      emailDomain: str(p + 10),
+      tier: str(p + 11),
       status: n[o + 15]!,
       banned: n[o + 20] === 1,
       outputTokens: n[o + 16]!,

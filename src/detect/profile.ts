@@ -9,7 +9,7 @@ import { CAP_COUNT } from "./capabilities.js";
 import type { RequestFeatures } from "./features.js";
 import { hashString } from "./hash.js";
 import type { Bucket } from "./keys.js";
-import { HeavyHitters, MinHash, RunningStats, SmallSet } from "./sketch.js";
+import { BandSet, HeavyHitters, MinHash, RunningStats, SmallSet } from "./sketch.js";
 
 const DAY = 86_400_000;
 /** Width of a slot in the recent-activity ring. */
@@ -49,7 +49,7 @@ export class AccountProfile {
   templated = 0;
   /** Requests whose template key is shared with at least one other account. */
   sharedTemplate = 0;
-  readonly simBands = new SmallSet<number>(64);
+  readonly simBands = new BandSet(64);
   /** Distinct client IPs and user agents, held as 32-bit hashes: only their number is used. */
   readonly ips = new SmallSet<number>(64);
   readonly prefixes = new SmallSet<string>(32);

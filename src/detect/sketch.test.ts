@@ -1,8 +1,35 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { entropy, HeavyHitters, MinHash, RunningStats, SmallSet } from "./sketch.js";
+import { BandSet, entropy, HeavyHitters, MinHash, RunningStats, SmallSet } from "./sketch.js";
 
 describe("sketches", () => {
+  it("BandSet answers as a SmallSet of the same cap does, before and after its bit map and at the cap", () => {
+    let rng = 12345;
+    const next = () => {
+      rng = (Math.imul(rng, 1103515245) + 12345) >>> 0;
+      return rng;
+    };
+    for (const [cap, spread] of [
+      [64, 4096],
+      [64, 40],
+      [10, 4096],
+      [8, 12],
+    ] as const) {
+      const a = new BandSet(cap);
+      const b = new SmallSet<number>(cap);
+      let kept = 0;
+      for (let i = 0; i < 2000; i++) {
+        const v = (next() >>> 8) % spread;
+        const added = a.add(v);
+        assert.equal(added, b.add(v), `cap ${cap}, value ${v}, step ${i}`);
+        if (added) kept++;
+        assert.equal(a.size, b.size);
+        const probe = (next() >>> 8) % 4096;
+        assert.equal(a.has(probe), b.has(probe), `cap ${cap}, probe ${probe}`);
+      }
+      assert.equal(kept, Math.min(cap, spread === 4096 ? cap : spread));
+    }
+  });
   it("HeavyHitters keeps a value that holds most of the stream, within n/(k+1)", () => {
     const hh = new HeavyHitters(4);
     let n = 0;
