@@ -246,8 +246,10 @@ export class AccountProfile {
       this.lastResidentialCountry = f.country;
     }
     if (restrictedCountry) this.restricted++;
-    if (f.model && (this.models.size < 8 || this.models.has(f.model))) {
-      this.models.set(f.model, (this.models.get(f.model) ?? 0) + 1);
+    if (f.model) {
+      const c = this.models.get(f.model);
+      if (c !== undefined) this.models.set(f.model, c + 1);
+      else if (this.models.size < 8) this.models.set(f.model, 1);
     }
     if (newModel) this.newModel++;
     if (!Number.isNaN(f.createdMs)) this.createdMs = f.createdMs;

@@ -5,9 +5,10 @@
 /** Longest array SmallSet scans before it keeps a Set beside it. */
 const SCAN_MAX = 8;
 
-/** A set of at most `cap` values; beyond the cap it only counts how many values were refused. */
+/** A set of at most `cap` values; beyond the cap it only records that values were refused. */
 export class SmallSet<T> {
   readonly values: T[] = [];
+  /** Whether a value was refused for the cap (1 from the first refusal on; adds stop looking then). */
   overflow = 0;
   /** Lookup set, built once the array is long enough that scanning it costs more (rotating IPs). */
   private lookup: Set<T> | null = null;
@@ -15,6 +16,9 @@ export class SmallSet<T> {
 
   /** Adds a value; returns true when it was new (and kept). */
   add(v: T): boolean {
+    // full and refused a value already: nothing an add could change is observable (a rotating
+    // proxy's account sends from a new address with every request)
+    if (this.overflow > 0) return false;
     if (this.has(v)) return false;
     if (this.values.length >= this.cap) {
       this.overflow++;
@@ -51,6 +55,7 @@ export class BandSet {
 
   /** Adds a value (an integer 0-4095); returns true when it was new (and kept). */
   add(v: number): boolean {
+    if (this.overflow > 0) return false;
     if (this.has(v)) return false;
     if (this.count >= this.cap) {
       this.overflow++;
