@@ -150,6 +150,11 @@ export function poissonTail(lambda: number, p: number): number {
   return k + 1;
 }
 
+/** Rarest buckets first. */
+function byDf(x: Bucket, y: Bucket): number {
+  return x.df - y.df;
+}
+
 function isNetwork(t: number): boolean {
   return t === KeyType.asn || t === KeyType.prefix;
 }
@@ -329,6 +334,13 @@ export class DetectionEngine {
   private readonly best = new Float64Array(8);
   /** Whether the last linkWeight call found network infrastructure only (no identity evidence). */
   private infraOnly = false;
+  /** link's buckets and candidates (reused), and marks that keep each candidate once. */
+  private readonly linkBuckets: Bucket[] = [];
+  private readonly linkCands: number[] = [];
+  private candMarks = new Int32Array(0);
+  private candStamp = 0;
+  /** Organisations counted by identities() and crossFlags (reused). */
+  private readonly orgScratch: string[] = [];
   /** The account addKeys is keying, and whether one of its new keys joined it to a campaign. */
   private keying: AccountProfile | null = null;
   private keyingJoined = false;
@@ -951,9 +963,17 @@ export class DetectionEngine {
 
   /** Distinct identities among accounts: an organisation counts once, an account without one on its own. */
   private identities(members: readonly number[]): number {
-    const ids = new Set<string | number>();
-    for (const m of members) ids.add(this.profiles[m]!.orgId ?? m);
-    return ids.size;
+    // an account without an organisation is an identity of its own (a bucket holds an account
+    // once); organisations are few, and counted in a reused array
+    const orgs = this.orgScratch;
+    orgs.length = 0;
+    let own = 0;
+    for (const m of members) {
+      const org = this.profiles[m]!.orgId;
+      if (org === null) own++;
+      else if (!orgs.includes(org)) orgs.push(org);
+    }
+    return own + orgs.length;
   }
 
   /** Cross-account flags that only need the account's own buckets. */
@@ -968,7 +988,9 @@ export class DetectionEngine {
           // reseller, which also opens a new account now and then); one that pays mostly for new
           // identities is what sign-up fraud looks like
           const own = p.orgId ?? p.index;
-          const fresh = new Set<string | number>();
+          const orgs = this.orgScratch;
+          orgs.length = 0;
+          let fresh = 0;
           const span = this.cfg.paymentNewSpanDays * DAY;
           for (const m of b.members) {
             const q = this.profiles[m]!;
@@ -976,10 +998,13 @@ export class DetectionEngine {
             if (id === own || this.ageClass(q) === 2) continue;
             // made within weeks of this account (when both creation times are known)
             if (Math.abs(q.createdMs - p.createdMs) > span) continue;
-            fresh.add(id);
+            // distinct identities: accounts without an organisation, and organisations once each
+            if (q.orgId === null) fresh++;
+            else if (!orgs.includes(q.orgId)) orgs.push(q.orgId);
           }
+          fresh += orgs.length;
           const others = p.flags.paymentShared;
-          p.flags.paymentSharedNew = fresh.size >= this.cfg.paymentNewShare * others ? fresh.size : 0;
+          p.flags.paymentSharedNew = fresh >= this.cfg.paymentNewShare * others ? fresh : 0;
         }
       } else if (t === KeyType.creation) {
         const b = p.keyBuckets[i]!;
@@ -1072,15 +1097,17 @@ export class DetectionEngine {
   private link(p: AccountProfile, touched: Set<number>): void {
     const npop = this.npop();
     const maxDf = this.cfg.maxKeyShare * npop;
-    const buckets: Bucket[] = [];
+    const buckets = this.linkBuckets;
+    buckets.length = 0;
     const rotating = p.asns.size >= 4 || p.prefixes.size >= 4;
     for (let i = 0; i < p.keyBuckets.length; i++) {
       const b = p.keyBuckets[i]!;
       if (b.df >= 2 && (b.df <= maxDf || (rotating && isNetwork(p.keyTypes[i]!)))) buckets.push(b);
     }
     if (buckets.length === 0) return;
-    buckets.sort((x, y) => x.df - y.df);
-    const cands: number[] = [];
+    buckets.sort(byDf);
+    const cands = this.linkCands;
+    cands.length = 0;
     const want = this.cfg.candidatesPerAccount;
     for (const b of buckets) {
       if (cands.length >= want) break;
@@ -1088,7 +1115,20 @@ export class DetectionEngine {
     }
     const mine = this.probe(p);
     let root = this.find(p.index);
-    for (const c of new Set(cands)) {
+    // each candidate once, in the order drawn
+    if (this.candMarks.length < this.profiles.length) {
+      const grown = new Int32Array(2 * this.profiles.length);
+      grown.set(this.candMarks);
+      this.candMarks = grown;
+    }
+    if (this.candStamp === 0x7fffffff) {
+      this.candMarks.fill(0);
+      this.candStamp = 0;
+    }
+    const drawn = ++this.candStamp;
+    for (const c of cands) {
+      if (this.candMarks[c] === drawn) continue;
+      this.candMarks[c] = drawn;
       const other = this.find(c);
       if (other === root) continue;
       const q = this.profiles[c]!;
