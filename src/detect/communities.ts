@@ -56,17 +56,23 @@ export interface Group {
 export function splitMembers(n: number, links: readonly Link[], opts: SplitOptions): Group[] {
   const everyone = (): Group[] => [{ members: Array.from({ length: n }, (_, i) => i), tie: 0 }];
   if (n < 2 * opts.minGroup || links.length === 0) return everyone();
-  const g = new UndirectedGraph({ multi: false, allowSelfLoops: false });
+  // One edge per pair, weighing the strongest of its links, nodes and edges in the order of their
+  // first link (Louvain's result depends on that order): pairs are merged here, not in the graph.
+  const pairs = new Map<number, Link>();
   for (const l of links) {
     if (l.a === l.b || !(l.w > 0)) continue;
+    const pair = Math.min(l.a, l.b) * n + Math.max(l.a, l.b);
+    const seen = pairs.get(pair);
+    if (seen === undefined) pairs.set(pair, { a: l.a, b: l.b, w: l.w });
+    else if (l.w > seen.w) seen.w = l.w;
+  }
+  const g = new UndirectedGraph({ multi: false, allowSelfLoops: false });
+  for (const l of pairs.values()) {
     const a = String(l.a);
     const b = String(l.b);
     g.mergeNode(a);
     g.mergeNode(b);
-    if (g.hasEdge(a, b)) {
-      const e = g.edge(a, b)!;
-      g.setEdgeAttribute(e, "weight", Math.max(g.getEdgeAttribute(e, "weight") as number, l.w));
-    } else g.addEdge(a, b, { weight: l.w });
+    g.addEdge(a, b, { weight: l.w });
   }
   if (g.size === 0) return everyone();
   const mapping: Record<string, number> = louvain(g, {

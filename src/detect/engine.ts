@@ -455,12 +455,14 @@ export class DetectionEngine {
     for (let i = 0, n = f.sysKey ? 3 : 2; i < n; i++) {
       const template = i === 0 ? f.headKey : i === 1 ? f.tailKey : f.sysKey;
       const key = keyOfHash(KeyType.template, template);
-      const b = this.index.buckets.get(key);
+      // a template the account holds already (most requests) is found among its own keys
+      const at = p.keys.indexOf(key);
+      const b = at >= 0 ? p.keyBuckets[at] : this.index.buckets.get(key);
       // share of this account's traffic on the template
       const count = p.templateCount(template);
       const concentrated = p.n <= 3 || count / p.n >= 0.1;
       if (b) {
-        if (concentrated && p.templateKeys < MAX_TEMPLATE_KEYS && !p.keys.includes(key)) {
+        if (concentrated && p.templateKeys < MAX_TEMPLATE_KEYS && at < 0) {
           this.addKey(p, key, KeyType.template, "", join);
           p.templateKeys++;
         }
