@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { CODEC_FIELDS, decodeFeatures, encodeFeatures, StringDecoder, StringEncoder } from "./feature-codec.js";
+import {
+  CODEC_FIELDS,
+  decodeFeatures,
+  encodeFeatures,
+  StringDecoder,
+  StringEncoder,
+} from "./feature-codec.js";
 import { extractFeatures, type RequestFeatures } from "./features.js";
 import { accountEvents, hydraAccounts, legitAccounts, rng, T0 } from "./fixtures.js";
 
