@@ -148,7 +148,12 @@ export function decodeFeatures(cols: FeatureColumns, dict = new StringDecoder())
   for (const v of cols.fresh) table.push(v);
   const str = (at: number): string => {
     const id = ids[at]!;
-    return id >= 0 ? table[id]! : inline[-1 - id]!;
+    const v = id >= 0 ? table[id] : inline[-1 - id];
+    if (v === undefined)
+      throw new Error(
+        `feature columns: string id ${id} is not in the dictionary (${table.length} strings): batches decoded out of order or with another encoder's decoder`,
+      );
+    return v;
   };
   const out = new Array<RequestFeatures>(cols.count);
   for (let i = 0; i < cols.count; i++) {
