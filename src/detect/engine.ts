@@ -150,6 +150,29 @@ export function poissonTail(lambda: number, p: number): number {
   return k + 1;
 }
 
+/**
+ * Marks over dense ids (bucket ids, account indexes) cleared in constant time: each round has a
+ * stamp of its own, and an id is marked in the round when its mark equals that stamp.
+ */
+class StampMarks {
+  marks = new Int32Array(0);
+  private stamp = 0;
+
+  /** Starts a round in which nothing below `n` is marked, and returns its stamp. */
+  round(n: number): number {
+    if (this.marks.length < n) {
+      const grown = new Int32Array(Math.max(1024, 2 * n));
+      grown.set(this.marks);
+      this.marks = grown;
+    }
+    if (this.stamp === 0x7fffffff) {
+      this.marks.fill(0);
+      this.stamp = 0;
+    }
+    return ++this.stamp;
+  }
+}
+
 /** Rarest buckets first. */
 function byDf(x: Bucket, y: Bucket): number {
   return x.df - y.df;
@@ -327,9 +350,8 @@ export class DetectionEngine {
   private nowMs = 0;
   private lastPassMs = 0;
   private passes = 0;
-  /** Probe marks by bucket id (see Probe) and the current probe's stamp. */
-  private probeMarks = new Int32Array(0);
-  private probeStamp = 0;
+  /** Probe marks by bucket id (see Probe). */
+  private readonly probeMarks = new StampMarks();
   /** linkWeight's best evidence per key type (reused: linkWeight runs for every candidate pair). */
   private readonly best = new Float64Array(8);
   /** Whether the last linkWeight call found network infrastructure only (no identity evidence). */
@@ -337,8 +359,7 @@ export class DetectionEngine {
   /** link's buckets and candidates (reused), and marks that keep each candidate once. */
   private readonly linkBuckets: Bucket[] = [];
   private readonly linkCands: number[] = [];
-  private candMarks = new Int32Array(0);
-  private candStamp = 0;
+  private readonly candMarks = new StampMarks();
   /** Organisations counted by identities() and crossFlags (reused). */
   private readonly orgScratch: string[] = [];
   /** The account addKeys is keying, and whether one of its new keys joined it to a campaign. */
@@ -1118,19 +1139,11 @@ export class DetectionEngine {
     const mine = this.probe(p);
     let root = this.find(p.index);
     // each candidate once, in the order drawn
-    if (this.candMarks.length < this.profiles.length) {
-      const grown = new Int32Array(2 * this.profiles.length);
-      grown.set(this.candMarks);
-      this.candMarks = grown;
-    }
-    if (this.candStamp === 0x7fffffff) {
-      this.candMarks.fill(0);
-      this.candStamp = 0;
-    }
-    const drawn = ++this.candStamp;
+    const drawn = this.candMarks.round(this.profiles.length);
+    const seen = this.candMarks.marks;
     for (const c of cands) {
-      if (this.candMarks[c] === drawn) continue;
-      this.candMarks[c] = drawn;
+      if (seen[c] === drawn) continue;
+      seen[c] = drawn;
       const other = this.find(c);
       if (other === root) continue;
       const q = this.profiles[c]!;
@@ -1159,7 +1172,7 @@ export class DetectionEngine {
     const best = this.best.fill(0);
     let forged = 0;
     let creationDf = 0;
-    const mark = this.probeMarks;
+    const mark = this.probeMarks.marks;
     const ids = q.keyIds;
     for (let i = 0, n = q.keys.length; i < n; i++) {
       if (mark[ids[i]!] !== mine.stamp) continue;
@@ -1235,17 +1248,9 @@ export class DetectionEngine {
 
   /** Marks an account's buckets for linkWeight (see Probe); the previous probe is forgotten. */
   private probe(p: AccountProfile): Probe {
-    if (this.probeMarks.length < this.index.buckets.size) {
-      const grown = new Int32Array(Math.max(1024, 2 * this.index.buckets.size));
-      grown.set(this.probeMarks);
-      this.probeMarks = grown;
-    }
-    if (this.probeStamp === 0x7fffffff) {
-      this.probeMarks.fill(0);
-      this.probeStamp = 0;
-    }
-    const stamp = ++this.probeStamp;
-    for (let i = 0, n = p.keys.length; i < n; i++) this.probeMarks[p.keyIds[i]!] = stamp;
+    const stamp = this.probeMarks.round(this.index.buckets.size);
+    const marks = this.probeMarks.marks;
+    for (let i = 0, n = p.keys.length; i < n; i++) marks[p.keyIds[i]!] = stamp;
     return {
       stamp,
       asns: p.asns.size >= 4 ? new Set(p.asns.values) : null,
