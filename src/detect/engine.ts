@@ -22,7 +22,7 @@ import { extractFeatures, type RequestFeatures } from "./features.js";
 import { mix2 } from "./hash.js";
 import { type Bucket, KeyIndex, KeyType, type KeyTypeId, keyOfHash } from "./keys.js";
 import { type NetworkLookup, RUNTIMES, uaRuntime } from "./network.js";
-import { AccountProfile, SLOT_MS } from "./profile.js";
+import { AccountProfile, NetChange, SLOT_MS } from "./profile.js";
 import { type AccountEvidence, accountEvidence, individualVerdict, isRelayed } from "./scoring.js";
 import {
   asnKey,
@@ -516,27 +516,12 @@ export class DetectionEngine {
       }
     }
     const last = p.last;
-    if (
-      !last.keyed ||
-      f.prefix !== last.prefix ||
-      f.tls !== last.tls ||
-      f.userAgent !== last.userAgent ||
-      f.asn !== last.asn
-    ) {
-      // each key is computed again only when its own attribute changed
-      if (!last.keyed || f.prefix !== last.prefix) {
-        last.prefix = f.prefix;
-        last.prefixKey = f.prefix ? prefixKey(f.prefix) : 0;
-      }
-      if (!last.keyed || f.asn !== last.asn) {
-        last.asn = f.asn;
-        last.asnKey = f.asn !== null ? asnKey(f.asn) : 0;
-      }
-      if (!last.keyed || f.tls !== last.tls || f.userAgent !== last.userAgent) {
-        last.tls = f.tls;
-        last.userAgent = f.userAgent;
-        last.tlsUaKey = f.tls || f.userAgent ? tlsUaKey(f.tls, f.userAgent) : 0;
-      }
+    const changed = p.netChanged;
+    if (changed !== 0) {
+      // each key is computed again only when its own attribute changed (profile.update says which)
+      if (changed & NetChange.prefix) last.prefixKey = f.prefix ? prefixKey(f.prefix) : 0;
+      if (changed & NetChange.asn) last.asnKey = f.asn !== null ? asnKey(f.asn) : 0;
+      if (changed & NetChange.stack) last.tlsUaKey = f.tls || f.userAgent ? tlsUaKey(f.tls, f.userAgent) : 0;
       if (f.prefix) this.addKey(p, last.prefixKey, KeyType.prefix, f.prefix, join);
       if (f.asn !== null && !p.keys.includes(last.asnKey))
         this.addKey(p, last.asnKey, KeyType.asn, `AS${f.asn}`, join);

@@ -19,6 +19,9 @@ export const SLOTS = 12;
 /** Distinct system prompts whose use an account profile counts. */
 const SYS_KEYS = 4;
 
+/** Bits of AccountProfile.netChanged. */
+export const NetChange = { prefix: 1, asn: 2, stack: 4 } as const;
+
 /** One account's streaming state, plus its current verdict. */
 export class AccountProfile {
   readonly id: string;
@@ -58,6 +61,11 @@ export class AccountProfile {
   readonly uas = new SmallSet<number>(16);
   readonly uaFamilies = new SmallSet<string>(8);
   readonly tlss = new SmallSet<string>(8);
+  /**
+   * Which of the prefix, ASN and client stack (TLS or user agent) the last request changed from the
+   * one before (NetChange bits; all of them on the first request): the engine re-keys only those.
+   */
+  netChanged = 0;
   /** The last request's network and client values (update skips the sets when they repeat). */
   private readonly lastNet = {
     ip: "",
@@ -111,10 +119,6 @@ export class AccountProfile {
   /** Last values turned into index keys (skip re-keying unchanged attributes); keyed after the first request. */
   readonly last = {
     keyed: false,
-    prefix: "",
-    tls: "",
-    userAgent: "",
-    asn: null as number | null,
     /** The keys of the last prefix, ASN and TLS + user-agent pair (0: none). */
     prefixKey: 0,
     asnKey: 0,
@@ -208,12 +212,15 @@ export class AccountProfile {
       net.ip = f.ip;
       if (f.ip) this.ips.add(hashString(f.ip));
     }
+    let changed = 0;
     if (!seen || f.prefix !== net.prefix) {
       net.prefix = f.prefix;
+      changed |= NetChange.prefix;
       if (f.prefix) this.prefixes.add(f.prefix);
     }
     if (!seen || f.asn !== net.asn) {
       net.asn = f.asn;
+      changed |= NetChange.asn;
       if (f.asn !== null) this.asns.add(f.asn);
     }
     if (!seen || f.country !== net.country) {
@@ -222,6 +229,7 @@ export class AccountProfile {
     }
     if (!seen || f.userAgent !== net.userAgent) {
       net.userAgent = f.userAgent;
+      changed |= NetChange.stack;
       this.uas.add(hashString(f.userAgent));
     }
     if (!seen || f.uaFamily !== net.uaFamily) {
@@ -230,8 +238,10 @@ export class AccountProfile {
     }
     if (!seen || f.tls !== net.tls) {
       net.tls = f.tls;
+      changed |= NetChange.stack;
       this.tlss.add(f.tls);
     }
+    this.netChanged = changed;
     if (f.netClass === "datacenter") this.netDatacenter++;
     else if (f.netClass === "vpn") this.netVpn++;
     else if (f.netClass === "residential" && f.country) {
