@@ -1,9 +1,10 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { ConfigError } from "../../core/errors.js";
 import { BuiltinSource } from "../../sim/content/builtin.js";
 import { CorpusSource } from "../../sim/content/corpus.js";
 import type { PromptSource } from "../../sim/content/types.js";
-import { PRESETS } from "../../sim/presets.js";
+import { applyCampaignOverrides } from "../../sim/overrides.js";
+import { PRESETS, type Preset } from "../../sim/presets.js";
 import { sidecarPath, simulate } from "../../sim/simulate.js";
 import type { Register } from "./index.js";
 
@@ -18,6 +19,7 @@ interface Opts {
   speed?: string;
   keyTemplate?: string;
   max?: string;
+  campaigns?: string;
   quiet?: boolean;
 }
 
@@ -27,6 +29,24 @@ export function promptSource(corpus: string | undefined): PromptSource {
   if (!corpus) return builtin;
   if (!existsSync(corpus)) throw new ConfigError(`--corpus ${corpus}: no such directory`);
   return new CorpusSource(corpus, builtin);
+}
+
+/** Reads a --campaigns file (JSON: campaign id -> knobs to replace) into the preset. */
+export function withCampaignFile(preset: Preset, file: string | undefined): Preset {
+  if (!file) return preset;
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new ConfigError(`--campaigns ${file}: cannot read (${(e as Error).message})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(`--campaigns ${file}: not JSON (${(e as Error).message})`);
+  }
+  return applyCampaignOverrides(preset, json, `--campaigns ${file}`);
 }
 
 /** `distillguard simulate`: writes a log + ground truth, or replays traffic into a gateway. */
@@ -48,11 +68,16 @@ export const register: Register = (program) => {
       "sk-sim-{account}",
     )
     .option("--max <n>", "stop --target replay after this many exchanges")
+    .option(
+      "--campaigns <file>",
+      'JSON file replacing campaign knobs, e.g. {"camp-cot-grader": {"stack": "go"}} (docs/simulator.md)',
+    )
     .option("-q, --quiet", "no progress on stderr")
     .action(async (o: Opts) => {
-      const preset = PRESETS[o.preset];
-      if (!preset)
+      const named = PRESETS[o.preset];
+      if (!named)
         throw new ConfigError(`--preset ${o.preset}: unknown (use ${Object.keys(PRESETS).join(", ")})`);
+      const preset = withCampaignFile(named, o.campaigns);
       const seed = Number(o.seed);
       if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
         throw new ConfigError(`--seed ${o.seed}: not an integer in 0..2^32-1`);
