@@ -1717,3 +1717,93 @@ describe("synchrony", () => {
     );
   });
 });
+
+describe("bought accounts running a ring's tooling", () => {
+  const IPHONE_UA =
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.2 Mobile/15E148 Safari/604.1";
+  /**
+   * 300 customers; a ring of 16 new accounts (hydraAccounts: a creation burst, four shared cards,
+   * browser user agents over one Python TLS stack, eight addresses each) that is enforced within its
+   * first hour (five user agents each); from the third hour four aged, verified accounts (cards of
+   * their own unless `latecomer` says otherwise), shaped by `latecomer` from a ring member's account. Returns, per latecomer, how many requests were served
+   * before its first enforcement (all of them when never enforced).
+   */
+  function latecomers(
+    seed: number,
+    latecomer: (ring: FixtureAccount, k: number) => FixtureAccount,
+    tag: (e: ExchangeEvent) => ExchangeEvent = (e) => e,
+  ) {
+    const r = rng(seed);
+    // five browsers' user agents over the one stack (`lyingStack`)
+    const ring = hydraAccounts(16, r).map((a) => ({ ...a, uas: [...a.uas, IPHONE_UA] }));
+    const late = ring.slice(0, 4).map((a, k) => ({
+      ...latecomer({ ...a, payment: `pay-late-${k}` }, k),
+      id: `late-${k}`,
+      createdAt: new Date(T0 - (300 + 40 * k) * 86_400_000).toISOString(),
+      verified: true,
+      email: "webmail.example",
+      tier: "build",
+      system: undefined,
+      prompt: organicPrompt,
+      every: 60,
+    }));
+    const events = byTime([
+      ...legitAccounts(300, r).map((a) => accountEvents(a, T0, 30, r)),
+      ...ring.map((a) => accountEvents(a, T0 + HOUR, 150, r)),
+      ...late.map((a) => accountEvents(a, T0 + 3 * HOUR, 40, r)),
+    ]).map(tag);
+    const report = run(events);
+    const ringEnforced = report.accounts.filter(
+      (a) => a.account_id.startsWith("hydra-") && isEnforced(a.verdict),
+    );
+    assert.ok(ringEnforced.length >= 12, `seed ${seed}: the ring is enforced (${ringEnforced.length} of 16)`);
+    return late.map((a) => {
+      const flagged = report.accounts.find((x) => x.account_id === a.id)?.first_flagged_at ?? null;
+      return events.filter((e) => e.account_id === a.id && (flagged === null || e.time < flagged)).length;
+    });
+  }
+  it("enforces aged accounts that send the ring's forged client stacks from the ring's addresses within a few requests", () => {
+    for (const seed of [1, 2, 3]) {
+      const served = latecomers(seed, (ring) => ring);
+      assert.ok(
+        served.every((n) => n <= 8),
+        `seed ${seed}: requests served before enforcement ${served.join(", ")}`,
+      );
+    }
+  });
+  it("leaves aged accounts with the ring's stacks on their own networks, or on the ring's addresses with an honest client", () => {
+    for (const seed of [1, 2, 3]) {
+      // a company's TLS-terminating proxy running the same library, forwarding its users' browsers
+      const ownNetwork = latecomers(seed, (ring, k) => ({
+        ...ring,
+        ips: [0, 1, 2, 3].map((j) => `198.18.${10 + k}.${20 + j}`),
+      }));
+      assert.deepEqual(ownNetwork, [40, 40, 40, 40], `seed ${seed}: own networks`);
+      const honest = latecomers(seed, (ring, k) => ({
+        ...ring,
+        uas: [`anthropic-python/0.4${k}.0`],
+      }));
+      assert.deepEqual(honest, [40, 40, 40, 40], `seed ${seed}: honest client on the ring's addresses`);
+    }
+  });
+  it("leaves aged accounts behind a multi-tenant relay the ring rents (the relay's stack and addresses are its other customers' too)", () => {
+    // the ring's and the latecomers' addresses are one hosting provider's relay (two ASNs)
+    const relay = (e: ExchangeEvent): ExchangeEvent =>
+      e.client?.ip?.startsWith("203.0.")
+        ? { ...e, client: { ...e.client, network: "datacenter", asn: 64500 + (e.client.ip.length % 2) } }
+        : e;
+    for (const seed of [1, 2, 3]) {
+      assert.deepEqual(
+        latecomers(seed, (ring) => ring, relay),
+        [40, 40, 40, 40],
+        `seed ${seed}: relayed`,
+      );
+    }
+  });
+  it("leaves aged accounts one card pays for (a business paying for several: a reseller's, before the relay test can tell)", () => {
+    for (const seed of [1, 2, 3]) {
+      const business = latecomers(seed, (ring) => ({ ...ring, payment: "pay-business" }));
+      assert.deepEqual(business, [40, 40, 40, 40], `seed ${seed}: one card for the four`);
+    }
+  });
+});

@@ -362,6 +362,9 @@ export class DetectionEngine {
   private readonly candMarks = new StampMarks();
   /** Organisations counted by identities() and crossFlags (reused). */
   private readonly orgScratch: string[] = [];
+  /** enforcedHolder's holders in enforced campaigns, and toolingCampaign's votes (not re-entered). */
+  private readonly holderTally: CampaignState[] = [];
+  private readonly toolVotes = new Map<CampaignState, number>();
   /** The account addKeys is keying, and whether one of its new keys joined it to a campaign. */
   private keying: AccountProfile | null = null;
   private keyingJoined = false;
@@ -732,6 +735,7 @@ export class DetectionEngine {
       if (!this.attach(p) && this.mayJoinFootprint(p)) {
         this.joinFootprint(p);
         if (p.joined === null) this.joinBurst(p);
+        if (p.joined === null) this.joinTooling(p);
       }
       this.evaluate(p, now, out);
     }
@@ -801,6 +805,104 @@ export class DetectionEngine {
     if (this.olderForRing(p, best)) return;
     p.campaignId = best.id;
     p.joined = best.id;
+  }
+
+  /**
+   * An account that may still join (mayJoinFootprint) and runs an enforced campaign's tooling from
+   * its networks (toolingCampaign) joins that campaign, as a signature hit does, whatever its age:
+   * bought, aged accounts of a ring that sends from its own hosting addresses or from VPN exits
+   * link to its new accounts only through keys they do not share (infrastructure alone never links
+   * an aged account to new ones), and their verification and age cancel their own deception
+   * (quick preset, agentic-vision moved to datacenter or VPN egress: its aged half was served
+   * 70-140 requests each for a day after its new half was blocked).
+   */
+  private joinTooling(p: AccountProfile): void {
+    if (p.uas.size < 3) return;
+    const best = this.toolingCampaign(p, accountEvidence(p, this.cfg, this.abused, false));
+    if (!best || best.id === p.joined) return;
+    p.campaignId = best.id;
+    p.joined = best.id;
+  }
+
+  /**
+   * The enforced campaign whose tooling the account runs, or null. Its client stack lies
+   * (`lyingStack`: user agents rotating over one TLS stack, ones that stack never sends) and not as
+   * a multi-tenant relay's does (`relayed`: a relay's stack and addresses are its other customers'
+   * too); most of its TLS + user-agent combinations that six or more accounts hold are held mostly
+   * by members of enforced campaigns (this one: the campaign most of those holders are in); and at
+   * least half of its address prefixes are ones such members send from. A legitimate account behind
+   * a TLS-terminating proxy (a company's inspection gateway forwards its users' agents over one
+   * stack) may hold a ring's combinations when both run one library, but not from the ring's
+   * addresses. Reads up to 32 holders of each key.
+   */
+  private toolingCampaign(p: AccountProfile, e: AccountEvidence): CampaignState | null {
+    if (e.relayed || e.stackDeception < this.cfg.lyingStack) return null;
+    // A card that pays for other identities, mostly established ones, is a business paying for
+    // several accounts: a reseller's, whose customers' traffic comes through the relay a ring
+    // rents, on the relay's stack and addresses, before `relayed` can tell (it needs three
+    // prefixes; quick seeds 5 and 8: one reseller customer each was joined to the hydra at its
+    // fifth request without this test)
+    if (p.flags.paymentShared > 0 && p.flags.paymentSharedNew === 0) return null;
+    let stacks = 0;
+    let ringStacks = 0;
+    const votes = this.toolVotes;
+    votes.clear();
+    for (let i = 0; i < p.keys.length; i++) {
+      if (p.keyTypes[i] !== KeyType.tlsUa) continue;
+      const holders = p.keyBuckets[i]!.members;
+      if (holders.length < 6) continue;
+      stacks++;
+      if (this.enforcedHolder(holders, p.index, 0, votes)) ringStacks++;
+    }
+    if (stacks === 0 || ringStacks < 0.5 * stacks) return null;
+    let best: CampaignState | null = null;
+    let bestVotes = 0;
+    for (const [c, v] of votes) {
+      if (v > bestVotes) {
+        best = c;
+        bestVotes = v;
+      }
+    }
+    let prefixes = 0;
+    let shared = 0;
+    for (let i = 0; i < p.keys.length; i++) {
+      if (p.keyTypes[i] !== KeyType.prefix) continue;
+      prefixes++;
+      if (this.enforcedHolder(p.keyBuckets[i]!.members, p.index, 1)) shared++;
+    }
+    return prefixes > 0 && shared >= 0.5 * prefixes ? best : null;
+  }
+
+  /**
+   * Whether holders of a key are in enforced campaigns: of up to 32 holders spread over its holder
+   * list (the account itself left out), at least `need` of them, or by default at least half of
+   * those read (five or more read). Those that are counted, per campaign, into `votes` when given.
+   */
+  private enforcedHolder(
+    holders: readonly number[],
+    self: number,
+    need = 0,
+    votes: Map<CampaignState, number> | null = null,
+  ): boolean {
+    const step = Math.max(1, Math.floor(holders.length / 32));
+    let seen = 0;
+    let inEnforced = 0;
+    const tally = this.holderTally;
+    tally.length = 0;
+    for (let j = 0; j < holders.length && seen < 32; j += step) {
+      if (holders[j] === self) continue;
+      const q = this.profiles[holders[j]!]!;
+      seen++;
+      if (q.campaignId === null) continue;
+      const c = this.campaignFor(q);
+      if (!c || !isEnforced(c.verdict)) continue;
+      inEnforced++;
+      if (votes) tally.push(c);
+      if (need > 0 && inEnforced >= need && !votes) return true;
+    }
+    const ok = need > 0 ? inEnforced >= need : seen >= 5 && inEnforced >= 0.5 * seen;
+    if (ok && votes) for (const c of tally) votes.set(c, (votes.get(c) ?? 0) + 1);
+    return ok;
   }
 
   /** Whether the campaign is a ring of new accounts and the account was not new at its first request. */
@@ -1479,6 +1581,9 @@ export class DetectionEngine {
       p.ageAtFirstUseDays() < this.cfg.verdict.recruitMaxAgeDays &&
       this.onEnforcedStack(p);
     const trust = recruit ? e.trust - this.cfg.weights.verified : e.trust;
+    // An account running the campaign's tooling from its networks is its member, bought and aged
+    // or not (toolingCampaign; never behind a multi-tenant relay)
+    if (this.toolingCampaign(p, e) === c) return true;
     // ... and only when it asks for distillation-shaped content itself: the reseller's card, relayed
     // through the same egress, can end up among the ring's identity keys
     if (ring && e.contentShape < this.cfg.verdict.ringOlderShape) return false;
