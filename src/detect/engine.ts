@@ -362,9 +362,10 @@ export class DetectionEngine {
   private readonly candMarks = new StampMarks();
   /** Organisations counted by identities() and crossFlags (reused). */
   private readonly orgScratch: string[] = [];
-  /** enforcedHolder's holders in enforced campaigns, and toolingCampaign's votes (not re-entered). */
+  /** enforcedHolders' holders in enforced campaigns, and toolingCampaign's tallies (not re-entered). */
   private readonly holderTally: CampaignState[] = [];
   private readonly toolVotes = new Map<CampaignState, number>();
+  private readonly toolSending = new Map<CampaignState, number>();
   /** The account addKeys is keying, and whether one of its new keys joined it to a campaign. */
   private keying: AccountProfile | null = null;
   private keyingJoined = false;
@@ -829,11 +830,11 @@ export class DetectionEngine {
    * (`lyingStack`: user agents rotating over one TLS stack, ones that stack never sends) and not as
    * a multi-tenant relay's does (`relayed`: a relay's stack and addresses are its other customers'
    * too); most of its TLS + user-agent combinations that six or more accounts hold are held mostly
-   * by members of enforced campaigns (this one: the campaign most of those holders are in); and at
-   * least half of its address prefixes are ones such members send from. A legitimate account behind
-   * a TLS-terminating proxy (a company's inspection gateway forwards its users' agents over one
-   * stack) may hold a ring's combinations when both run one library, but not from the ring's
-   * addresses. Reads up to 32 holders of each key.
+   * by members of enforced campaigns; and members of this campaign send from at least half of its
+   * address prefixes (of such campaigns, the one holding most of those combinations). A legitimate
+   * account behind a TLS-terminating proxy (a company's inspection gateway forwards its users'
+   * agents over one stack) may hold a ring's combinations when both run one library, but not from
+   * the ring's addresses. Reads up to 32 holders of each key.
    */
   private toolingCampaign(p: AccountProfile, e: AccountEvidence): CampaignState | null {
     if (e.relayed || e.stackDeception < this.cfg.lyingStack) return null;
@@ -847,46 +848,52 @@ export class DetectionEngine {
     let ringStacks = 0;
     const votes = this.toolVotes;
     votes.clear();
+    const held = this.holderTally;
     for (let i = 0; i < p.keys.length; i++) {
       if (p.keyTypes[i] !== KeyType.tlsUa) continue;
       const holders = p.keyBuckets[i]!.members;
       if (holders.length < 6) continue;
       stacks++;
-      if (this.enforcedHolder(holders, p.index, 0, votes)) ringStacks++;
+      const seen = this.enforcedHolders(holders, p.index);
+      if (seen < 5 || held.length < 0.5 * seen) continue;
+      ringStacks++;
+      for (const c of held) votes.set(c, (votes.get(c) ?? 0) + 1);
     }
     if (stacks === 0 || ringStacks < 0.5 * stacks) return null;
+    // the campaigns whose members send from the account's prefixes, each counted once per prefix
+    let prefixes = 0;
+    const sending = this.toolSending;
+    sending.clear();
+    for (let i = 0; i < p.keys.length; i++) {
+      if (p.keyTypes[i] !== KeyType.prefix) continue;
+      prefixes++;
+      this.enforcedHolders(p.keyBuckets[i]!.members, p.index);
+      for (let k = 0; k < held.length; k++) {
+        const c = held[k]!;
+        if (held.indexOf(c) === k) sending.set(c, (sending.get(c) ?? 0) + 1);
+      }
+    }
+    // of those sending from at least half of them, the one holding most of its stacks: a ring's
+    // stack may be another ring's too (agentic-vision and the hydra both run Go), its addresses less so
     let best: CampaignState | null = null;
     let bestVotes = 0;
     for (const [c, v] of votes) {
-      if (v > bestVotes) {
+      if (v > bestVotes && (sending.get(c) ?? 0) >= 0.5 * prefixes) {
         best = c;
         bestVotes = v;
       }
     }
-    let prefixes = 0;
-    let shared = 0;
-    for (let i = 0; i < p.keys.length; i++) {
-      if (p.keyTypes[i] !== KeyType.prefix) continue;
-      prefixes++;
-      if (this.enforcedHolder(p.keyBuckets[i]!.members, p.index, 1)) shared++;
-    }
-    return prefixes > 0 && shared >= 0.5 * prefixes ? best : null;
+    return prefixes > 0 ? best : null;
   }
 
   /**
-   * Whether holders of a key are in enforced campaigns: of up to 32 holders spread over its holder
-   * list (the account itself left out), at least `need` of them, or by default at least half of
-   * those read (five or more read). Those that are counted, per campaign, into `votes` when given.
+   * Reads up to 32 holders spread over a key's holder list (the account itself left out) and
+   * leaves in `holderTally` the campaign of each that is in an enforced campaign; returns how many
+   * were read.
    */
-  private enforcedHolder(
-    holders: readonly number[],
-    self: number,
-    need = 0,
-    votes: Map<CampaignState, number> | null = null,
-  ): boolean {
+  private enforcedHolders(holders: readonly number[], self: number): number {
     const step = Math.max(1, Math.floor(holders.length / 32));
     let seen = 0;
-    let inEnforced = 0;
     const tally = this.holderTally;
     tally.length = 0;
     for (let j = 0; j < holders.length && seen < 32; j += step) {
@@ -895,14 +902,9 @@ export class DetectionEngine {
       seen++;
       if (q.campaignId === null) continue;
       const c = this.campaignFor(q);
-      if (!c || !isEnforced(c.verdict)) continue;
-      inEnforced++;
-      if (votes) tally.push(c);
-      if (need > 0 && inEnforced >= need && !votes) return true;
+      if (c && isEnforced(c.verdict)) tally.push(c);
     }
-    const ok = need > 0 ? inEnforced >= need : seen >= 5 && inEnforced >= 0.5 * seen;
-    if (ok && votes) for (const c of tally) votes.set(c, (votes.get(c) ?? 0) + 1);
-    return ok;
+    return seen;
   }
 
   /** Whether the campaign is a ring of new accounts and the account was not new at its first request. */
