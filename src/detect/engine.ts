@@ -815,7 +815,7 @@ export class DetectionEngine {
    * link to its new accounts only through keys they do not share (infrastructure alone never links
    * an aged account to new ones), and their verification and age cancel their own deception
    * (quick preset, agentic-vision moved to datacenter or VPN egress: its aged half was served
-   * 70-140 requests each for a day after its new half was blocked).
+   * 70-170 requests each for a day after its new half was blocked).
    */
   private joinTooling(p: AccountProfile): void {
     if (p.uas.size < 3) return;
