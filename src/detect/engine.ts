@@ -178,6 +178,14 @@ function byDf(x: Bucket, y: Bucket): number {
   return x.df - y.df;
 }
 
+/**
+ * Whether the account's card pays for other identities, mostly established ones (crossFlags): a
+ * business paying for several accounts (a reseller for its customers), not a sign-up-fraud ring.
+ */
+function paysForBusiness(p: AccountProfile): boolean {
+  return p.flags.paymentShared > 0 && p.flags.paymentSharedNew === 0;
+}
+
 function isNetwork(t: number): boolean {
   return t === KeyType.asn || t === KeyType.prefix;
 }
@@ -362,7 +370,9 @@ export class DetectionEngine {
   private readonly candMarks = new StampMarks();
   /** Organisations counted by identities() and crossFlags (reused). */
   private readonly orgScratch: string[] = [];
-  /** enforcedHolders' holders in enforced campaigns, and toolingCampaign's tallies (not re-entered). */
+  /** sampleHolders' sample, enforcedHolders' holders in enforced campaigns, and toolingCampaign's
+   * tallies (none is re-entered). */
+  private readonly holderSample: number[] = [];
   private readonly holderTally: CampaignState[] = [];
   private readonly toolVotes = new Map<CampaignState, number>();
   private readonly toolSending = new Map<CampaignState, number>();
@@ -843,7 +853,7 @@ export class DetectionEngine {
     // rents, on the relay's stack and addresses, before `relayed` can tell (it needs three
     // prefixes; quick seeds 5 and 8: one reseller customer each was joined to the hydra at its
     // fifth request without this test)
-    if (p.flags.paymentShared > 0 && p.flags.paymentSharedNew === 0) return null;
+    if (paysForBusiness(p)) return null;
     let stacks = 0;
     let ringStacks = 0;
     const votes = this.toolVotes;
@@ -887,24 +897,34 @@ export class DetectionEngine {
   }
 
   /**
-   * Reads up to 32 holders spread over a key's holder list (the account itself left out) and
-   * leaves in `holderTally` the campaign of each that is in an enforced campaign; returns how many
-   * were read.
+   * Up to 32 holders spread over a key's holder list, the account itself left out (reused array,
+   * valid until the next call).
+   */
+  private sampleHolders(holders: readonly number[], self: number): readonly number[] {
+    const out = this.holderSample;
+    out.length = 0;
+    const step = Math.max(1, Math.floor(holders.length / 32));
+    for (let j = 0; j < holders.length && out.length < 32; j += step) {
+      if (holders[j] !== self) out.push(holders[j]!);
+    }
+    return out;
+  }
+
+  /**
+   * Reads a key's holders (sampleHolders) and leaves in `holderTally` the campaign of each that is
+   * in an enforced campaign; returns how many were read.
    */
   private enforcedHolders(holders: readonly number[], self: number): number {
-    const step = Math.max(1, Math.floor(holders.length / 32));
-    let seen = 0;
+    const sample = this.sampleHolders(holders, self);
     const tally = this.holderTally;
     tally.length = 0;
-    for (let j = 0; j < holders.length && seen < 32; j += step) {
-      if (holders[j] === self) continue;
-      const q = this.profiles[holders[j]!]!;
-      seen++;
+    for (const m of sample) {
+      const q = this.profiles[m]!;
       if (q.campaignId === null) continue;
       const c = this.campaignFor(q);
       if (c && isEnforced(c.verdict)) tally.push(c);
     }
-    return seen;
+    return sample.length;
   }
 
   /** Whether the campaign is a ring of new accounts and the account was not new at its first request. */
@@ -1640,8 +1660,7 @@ export class DetectionEngine {
       // reseller's new customer inherited the block of the hydra renting its relay through the
       // reseller's card). A ring of aged accounts may well share cards among them: for it the
       // card counts.
-      if (freshRing && t === KeyType.payment && p.flags.paymentShared > 0 && p.flags.paymentSharedNew === 0)
-        continue;
+      if (freshRing && t === KeyType.payment && paysForBusiness(p)) continue;
       // (the only client-stack keys of a core are forged stacks; one counts for a new account that
       // still forges it, as for links)
       if (t === KeyType.tlsUa && (!p.flags.forged || this.ageClass(p) !== 0)) continue;
@@ -1667,16 +1686,10 @@ export class DetectionEngine {
       if (p.keyTypes[i] !== KeyType.tlsUa) continue;
       const holders = this.index.buckets.get(p.keys[i]!)?.members;
       if (!holders || holders.length < 6) continue;
-      const step = Math.max(1, Math.floor(holders.length / 32));
-      let seen = 0;
+      const sample = this.sampleHolders(holders, p.index);
       let enforced = 0;
-      for (let j = 0; j < holders.length && seen < 32; j += step) {
-        const q = this.profiles[holders[j]!]!;
-        if (q === p) continue;
-        seen++;
-        if (isEnforced(q.verdict)) enforced++;
-      }
-      if (seen >= 5 && enforced >= 0.5 * seen) return true;
+      for (const m of sample) if (isEnforced(this.profiles[m]!.verdict)) enforced++;
+      if (sample.length >= 5 && enforced >= 0.5 * sample.length) return true;
     }
     return false;
   }
