@@ -1771,7 +1771,7 @@ describe("bought accounts running a ring's tooling", () => {
       );
     }
   });
-  it("leaves aged accounts with the ring's stacks on their own networks, or on the ring's addresses with an honest client", () => {
+  it("leaves aged accounts with the ring's stacks on their own networks, or on the ring's addresses with an honest client or a stack that does not lie", () => {
     for (const seed of [1, 2, 3]) {
       // a company's TLS-terminating proxy running the same library, forwarding its users' browsers
       const ownNetwork = latecomers(seed, (ring, k) => ({
@@ -1784,6 +1784,10 @@ describe("bought accounts running a ring's tooling", () => {
         uas: [`anthropic-python/0.4${k}.0`],
       }));
       assert.deepEqual(honest, [40, 40, 40, 40], `seed ${seed}: honest client on the ring's addresses`);
+      // four of the ring's five browsers, each a combination the ring holds: rotation under
+      // `lyingStack` (five user agents over one stack), which the join asks for
+      const four = latecomers(seed, (ring) => ({ ...ring, uas: ring.uas.slice(0, 4) }));
+      assert.deepEqual(four, [40, 40, 40, 40], `seed ${seed}: four of the ring's user agents`);
     }
   });
   it("leaves aged accounts behind a multi-tenant relay the ring rents (the relay's stack and addresses are its other customers' too)", () => {
